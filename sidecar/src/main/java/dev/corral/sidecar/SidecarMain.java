@@ -1,0 +1,5 @@
+package dev.corral.sidecar;
+
+public final class SidecarMain {
+  public static void main(String[] args) {}
+}
