@@ -29,4 +29,15 @@ public final class LatencyEstimate {
   public double nanos() {
     return ewmaNanos;
   }
+
+  /**
+   * The estimate as seen at {@code nowNanos}: decayed toward zero with time constant {@code
+   * decayNanos} since the last sample, as tower's peak EWMA reads it, so that a host which was slow
+   * and then stopped getting traffic becomes worth probing again; 0 until the first sample.
+   */
+  public double nanos(long nowNanos, long decayNanos) {
+    double ewma = ewmaNanos;
+    long elapsed = nowNanos - stampNanos;
+    return elapsed <= 0 ? ewma : ewma * Math.exp(-(double) elapsed / decayNanos);
+  }
 }

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Picks one host of an immutable host list for a request. A balancer is built for one host list
  * and one event loop (so it may keep unsynchronized state such as a round-robin cursor); when
- * membership changes a new one is built. Implementations come from {@link LoadBalancers}.
+ * membership changes a new one is built. Implementations come from {@link dev.corral.sidecar.cluster.lb.LoadBalancers}.
  */
 public interface LoadBalancer {
 
