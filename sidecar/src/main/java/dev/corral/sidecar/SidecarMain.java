@@ -1,5 +1,72 @@
 package dev.corral.sidecar;
 
-public final class SidecarMain {
-  public static void main(String[] args) {}
+import dev.corral.sidecar.bootstrap.BootstrapLoader;
+import dev.corral.sidecar.bootstrap.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code corral sidecar}: runs the proxy from an Envoy bootstrap until SIGTERM or SIGINT, then
+ * drains. Exit codes: 0 after a drain, 2 for a bootstrap it refuses, 1 for anything else.
+ */
+@Command(name = "corral sidecar", mixinStandardHelpOptions = true, version = "corral sidecar 0.1.0",
+    description = "Runs the Corral sidecar proxy from an Envoy v3 bootstrap (YAML or JSON).",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:drained and stopped after SIGTERM/SIGINT",
+        "1:failed to start (e.g. a port in use)",
+        "2:the bootstrap was refused; the message names the field"})
+public final class SidecarMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(SidecarMain.class);
+
+  @Option(names = "--bootstrap", required = true, paramLabel = "FILE",
+      description = "Envoy v3 Bootstrap, YAML or JSON. Supported fields: docs/bootstrap.md.")
+  Path bootstrap;
+
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Event-loop threads (default: the number of cores).")
+  int concurrency = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--drain-time-s", paramLabel = "SECONDS", defaultValue = "20",
+      description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SidecarMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Sidecar sidecar;
+    try {
+      sidecar = new Sidecar(BootstrapLoader.load(bootstrap), concurrency);
+    } catch (ConfigException e) {
+      System.err.println("corral sidecar: " + bootstrap + ": " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    try {
+      sidecar.start();
+    } catch (Exception e) {
+      System.err.println("corral sidecar: cannot start: " + e);
+      sidecar.close();
+      return 1;
+    }
+    log.info("ready");
+    stop.await();
+    log.info("draining for up to {}s", drainSeconds);
+    boolean clean = sidecar.drain(Duration.ofSeconds(drainSeconds));
+    log.info(clean ? "drained" : "drain time over; closing the remaining connections");
+    sidecar.close();
+    return 0;
+  }
 }

@@ -1,0 +1,83 @@
+package dev.corral.sidecar.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.sidecar.pool.ConnectionPool;
+import dev.corral.sidecar.stats.ClusterStats;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.EventLoop;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An upstream cluster: its immutable membership and settings, and one {@link ClusterWorker} per
+ * event loop holding that loop's balancer and connection pools, so the request path shares nothing
+ * between loops but the hosts' load counters.
+ */
+public final class Cluster {
+  private final String name;
+  private final List<Host> hosts;
+  private final LoadBalancer.Factory balancers;
+  private final ConnectionPool.Settings poolSettings;
+  private final ClusterStats stats;
+  private final Bootstrap upstreamBootstrap;
+  private final Map<EventLoop, ClusterWorker> workers = new ConcurrentHashMap<>();
+
+  public Cluster(String name, List<Host> hosts, LoadBalancer.Factory balancers,
+      ConnectionPool.Settings poolSettings, ClusterStats stats, Bootstrap upstreamBootstrap) {
+    this.name = requireNonNull(name, "name");
+    this.hosts = List.copyOf(hosts);
+    this.balancers = requireNonNull(balancers, "balancers");
+    this.poolSettings = requireNonNull(poolSettings, "poolSettings");
+    this.stats = requireNonNull(stats, "stats");
+    this.upstreamBootstrap = requireNonNull(upstreamBootstrap, "upstreamBootstrap");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<Host> hosts() {
+    return hosts;
+  }
+
+  public ClusterStats stats() {
+    return stats;
+  }
+
+  public boolean http2() {
+    return poolSettings.http2();
+  }
+
+  /** This loop's view of the cluster; created on first use, on that loop. */
+  public ClusterWorker worker(EventLoop loop) {
+    ClusterWorker worker = workers.get(loop);
+    if (worker == null) {
+      worker = workers.computeIfAbsent(loop, l -> new ClusterWorker(this, l));
+    }
+    return worker;
+  }
+
+  LoadBalancer newBalancer() {
+    return balancers.create(hosts);
+  }
+
+  ConnectionPool newPool(EventLoop loop, Host host) {
+    return ConnectionPool.create(loop, upstreamBootstrap, host, poolSettings, stats);
+  }
+
+  /** Open upstream connections to {@code host}, summed over loops (read racily, for /clusters). */
+  public int activeConnections(Host host) {
+    int sum = 0;
+    for (ClusterWorker worker : workers.values()) {
+      sum += worker.activeConnections(host);
+    }
+    return sum;
+  }
+
+  /** Closes every loop's pools: idle connections now, busy ones when their exchange ends. */
+  public void close() {
+    workers.values().forEach(w -> w.loop().execute(w::close));
+  }
+}

@@ -1,0 +1,61 @@
+package dev.corral.sidecar.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.sidecar.cluster.Cluster;
+import dev.corral.sidecar.route.RouteTable;
+import dev.corral.sidecar.stats.ListenerStats;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One listener's compiled HttpConnectionManager: where requests go (routes, clusters), what is
+ * counted, and the limits applied to downstream connections. Immutable but for the drain flag.
+ */
+public final class ConnectionManager {
+  private final String listenerName;
+  private final RouteTable routes;
+  private final Map<String, Cluster> clusters;
+  private final ListenerStats stats;
+  private final int maxRequestHeaderBytes;
+  private volatile boolean draining;
+
+  public ConnectionManager(String listenerName, RouteTable routes, Map<String, Cluster> clusters,
+      ListenerStats stats, int maxRequestHeaderBytes) {
+    this.listenerName = requireNonNull(listenerName, "listenerName");
+    this.routes = requireNonNull(routes, "routes");
+    this.clusters = Map.copyOf(clusters);
+    this.stats = requireNonNull(stats, "stats");
+    this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+  }
+
+  public String listenerName() {
+    return listenerName;
+  }
+
+  RouteTable routes() {
+    return routes;
+  }
+
+  @Nullable
+  Cluster cluster(String name) {
+    return clusters.get(name);
+  }
+
+  public ListenerStats stats() {
+    return stats;
+  }
+
+  public int maxRequestHeaderBytes() {
+    return maxRequestHeaderBytes;
+  }
+
+  /** From now on responses close their HTTP/1.1 connection; the listener is about to stop. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.corral.sidecar.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import java.net.InetSocketAddress;
+
+/**
+ * The client side of one exchange: an HTTP/1.1 connection (one exchange at a time, pipelined
+ * requests queued in order) or one HTTP/2 stream. Implementations own protocol details such as
+ * keep-alive and framing headers, so the exchange stays protocol-neutral.
+ */
+interface Downstream {
+  EventLoop eventLoop();
+
+  InetSocketAddress remoteAddress();
+
+  /** Writes the response head, adding what this protocol needs (Connection, framing). */
+  void writeHead(HttpResponse head);
+
+  void write(HttpObject part);
+
+  void flush();
+
+  boolean isWritable();
+
+  /** Pauses or resumes reading the request body, for back-pressure from a slow upstream. */
+  void setReadable(boolean readable);
+
+  /** The response was written in full; {@code close} asks to end the connection or stream. */
+  void exchangeDone(Exchange exchange, boolean close);
+
+  /** Tears down mid-response: closes the connection (HTTP/1.1) or resets the stream (HTTP/2). */
+  void abort();
+
+  /** After a 101 response: removes the HTTP handlers and returns the raw connection. */
+  Channel upgrade();
+
+  /** Whether upgrades (WebSocket) can be passed through: HTTP/1.1 only. */
+  boolean canUpgrade();
+}

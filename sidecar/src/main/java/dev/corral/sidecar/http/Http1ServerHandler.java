@@ -1,0 +1,315 @@
+package dev.corral.sidecar.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * The downstream end of an HTTP/1.1 connection. One exchange at a time; pipelined requests are
+ * queued and answered in order (reading pauses when the queue is long). Malformed requests get a
+ * 4xx and the connection is closed, since its framing can no longer be trusted.
+ */
+final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements Downstream {
+  private static final int MAX_QUEUED = 16;
+
+  private final ConnectionManager manager;
+  private ChannelHandlerContext ctx;
+  private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
+  private Exchange current;
+  private boolean currentRequestDone;
+  private boolean keepAlive;
+  private boolean closing;
+  private boolean upstreamPaused;
+  private boolean dispatching;
+  private boolean reading = true;
+
+  Http1ServerHandler(ConnectionManager manager) {
+    this.manager = manager;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof HttpObject part)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    if (!queued.isEmpty() || (current != null && currentRequestDone)) {
+      queued.add(part);
+      updateReading();
+      return;
+    }
+    handle(part);
+  }
+
+  private void handle(HttpObject part) {
+    if (closing) {
+      ReferenceCountUtil.release(part);
+      return;
+    }
+    if (part.decoderResult().isFailure()) {
+      ReferenceCountUtil.release(part);
+      reject(part.decoderResult());
+      return;
+    }
+    if (part instanceof HttpRequest request) {
+      keepAlive = HttpUtil.isKeepAlive(request);
+      currentRequestDone = part instanceof LastHttpContent;
+      current = new Exchange(this, manager);
+      current.start(request);
+    } else if (part instanceof HttpContent content) {
+      if (current == null || currentRequestDone) {
+        content.release(); // the rest of a body whose exchange already ended
+        return;
+      }
+      currentRequestDone = part instanceof LastHttpContent;
+      current.onRequestContent(content);
+    }
+  }
+
+  private void reject(DecoderResult result) {
+    Throwable cause = result.cause();
+    HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+        ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+        : cause instanceof TooLongHttpLineException
+            ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+            : HttpResponseStatus.BAD_REQUEST;
+    manager.stats().rejected(status.code());
+    if (current != null) {
+      // A broken chunk in a body already being forwarded: the upstream must not see a truncated request.
+      Exchange exchange = current;
+      current = null;
+      exchange.onDownstreamClosed();
+    }
+    closing = true;
+    byte[] body = (status.reasonPhrase() + ": " + cause.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.wrappedBuffer(body));
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    releaseQueued();
+  }
+
+  // ---- Downstream ----
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public void writeHead(HttpResponse head) {
+    head.setProtocolVersion(HttpVersion.HTTP_1_1);
+    int code = head.status().code();
+    if (code != 101) {
+      if (!keepAlive || manager.draining()) {
+        closing = true;
+      }
+      if (closing) {
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
+      boolean mayHaveBody = head.status().codeClass() != HttpStatusClass.INFORMATIONAL && code != 204 && code != 304;
+      if (!(head instanceof FullHttpResponse)) {
+        HeaderRules.frameForHttp1(head.headers(), mayHaveBody);
+      }
+    }
+    ctx.write(head, ctx.voidPromise());
+  }
+
+  @Override
+  public void write(HttpObject part) {
+    ctx.write(part, ctx.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void setReadable(boolean readable) {
+    upstreamPaused = !readable;
+    updateReading();
+  }
+
+  @Override
+  public void exchangeDone(Exchange exchange, boolean close) {
+    if (exchange != current) {
+      return;
+    }
+    current = null;
+    upstreamPaused = false;
+    if (close || closing) {
+      closing = true;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      releaseQueued();
+      return;
+    }
+    drainQueue();
+  }
+
+  private void drainQueue() {
+    if (dispatching) {
+      return; // the loop below picks up where this exchange left off
+    }
+    dispatching = true;
+    try {
+      HttpObject next;
+      while (!closing && (current == null || !currentRequestDone) && (next = queued.poll()) != null) {
+        handle(next);
+      }
+    } finally {
+      dispatching = false;
+    }
+    if (current == null || !currentRequestDone) {
+      ctx.flush();
+    }
+    updateReading();
+  }
+
+  private void updateReading() {
+    boolean read = !closing && !upstreamPaused && queued.size() < MAX_QUEUED;
+    if (read != reading) {
+      reading = read;
+      ctx.channel().config().setAutoRead(read);
+    }
+  }
+
+  @Override
+  public void abort() {
+    closing = true;
+    ctx.close();
+  }
+
+  @Override
+  public boolean canUpgrade() {
+    return true;
+  }
+
+  @Override
+  public Channel upgrade() {
+    current = null;
+    ChannelPipeline p = ctx.pipeline();
+    removeIfPresent(p, HttpServerUpgradeHandler.class);
+    removeIfPresent(p, CleartextHttp2ServerUpgradeHandler.class);
+    removeIfPresent(p, HttpServerExpectContinueHandler.class);
+    Channel channel = ctx.channel();
+    p.remove(this);
+    removeIfPresent(p, HttpServerCodec.class); // hands on any bytes the client already sent
+    return channel;
+  }
+
+  private static void removeIfPresent(ChannelPipeline p, Class<? extends io.netty.channel.ChannelHandler> type) {
+    if (p.get(type) != null) {
+      p.remove(type);
+    }
+  }
+
+  // ---- connection events ----
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.onDownstreamReadComplete();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.onDownstreamWritabilityChanged(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent
+        || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
+      // The connection now speaks HTTP/2; its streams have handlers of their own.
+      removeIfPresent(ctx.pipeline(), HttpServerExpectContinueHandler.class);
+      ctx.pipeline().remove(this);
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  /** Drain: close now if idle, else after the response in flight. */
+  void drain() {
+    if (current == null) {
+      closing = true;
+      ctx.close();
+    } else {
+      closing = true;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (current != null) {
+      Exchange exchange = current;
+      current = null;
+      exchange.onDownstreamClosed();
+    }
+    releaseQueued();
+    ctx.fireChannelInactive();
+  }
+
+  private void releaseQueued() {
+    HttpObject part;
+    while ((part = queued.poll()) != null) {
+      ReferenceCountUtil.release(part);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}

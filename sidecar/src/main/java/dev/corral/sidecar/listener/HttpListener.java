@@ -1,0 +1,104 @@
+package dev.corral.sidecar.listener;
+
+import dev.corral.sidecar.Transport;
+import dev.corral.sidecar.http.ConnectionManager;
+import dev.corral.sidecar.http.DownstreamHandlers;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A listening address serving HTTP/1.1 and cleartext HTTP/2 on one port. With epoll there is one
+ * listening socket per event loop (SO_REUSEPORT): the kernel spreads connections, and each
+ * connection lives on the loop that accepted it, with that loop's upstream pools.
+ */
+public final class HttpListener {
+  private final String name;
+  private final InetSocketAddress address;
+  private final ConnectionManager manager;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  public HttpListener(String name, InetSocketAddress address, ConnectionManager manager) {
+    this.name = name;
+    this.address = address;
+    this.manager = manager;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ConnectionManager manager() {
+    return manager;
+  }
+
+  /** Binds; returns the bound address (the port is resolved when 0 was asked). */
+  public InetSocketAddress start(EventLoopGroup workers, Transport transport) throws InterruptedException {
+    InetSocketAddress bindTo = address;
+    if (transport.reusePort()) {
+      for (EventExecutor executor : workers) {
+        Channel channel = bootstrap((EventLoop) executor, transport)
+            .option(EpollChannelOption.SO_REUSEPORT, true)
+            .bind(bindTo).sync().channel();
+        serverChannels.add(channel);
+        bindTo = (InetSocketAddress) channel.localAddress(); // later sockets join the same port
+      }
+    } else {
+      serverChannels.add(new ServerBootstrap().group(workers).channel(transport.serverChannel())
+          .option(ChannelOption.SO_BACKLOG, 1024)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(initializer())
+          .bind(bindTo).sync().channel());
+    }
+    return (InetSocketAddress) serverChannels.get(0).localAddress();
+  }
+
+  private ServerBootstrap bootstrap(EventLoop loop, Transport transport) {
+    return new ServerBootstrap().group(loop, loop).channel(transport.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer());
+  }
+
+  private ChannelInitializer<Channel> initializer() {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        manager.stats().connectionOpened();
+        connections.add(ch);
+        ch.closeFuture().addListener(f -> manager.stats().connectionClosed());
+        DownstreamHandlers.addTo(ch.pipeline(), manager);
+      }
+    };
+  }
+
+  /** Stops accepting and asks every connection to finish its in-flight work and close. */
+  public void drain() {
+    manager.startDraining();
+    serverChannels.forEach(Channel::close);
+    for (Channel connection : connections) {
+      connection.eventLoop().execute(() -> DownstreamHandlers.drain(connection));
+    }
+  }
+
+  /** Open downstream connections. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  public void closeAll() {
+    connections.close();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.corral.sidecar.stats;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Every metric the sidecar exports, declared once in this table. Per-listener and per-cluster
+ * views ({@link ListenerStats}, {@link ClusterStats}) hold the labelled data points so the request
+ * path never looks a label up.
+ */
+public final class SidecarMetrics {
+  /** Latency buckets in seconds: 0.5 ms … 30 s. */
+  private static final double[] LATENCY_BOUNDS = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  final Counter downstreamRequests = counter("corral_downstream_rq_total",
+      "Requests received on a listener, by response class (1xx..5xx).", "listener", "response_class");
+  final Histogram downstreamTime = histogram("corral_downstream_rq_time_seconds",
+      "Time from the request's headers to the response's end, on a listener.", "listener");
+  final Counter downstreamConnections = counter("corral_downstream_cx_total",
+      "Connections accepted on a listener.", "listener");
+  final Gauge downstreamActiveConnections = gauge("corral_downstream_cx_active",
+      "Open downstream connections on a listener.", "listener");
+  final Counter downstreamProtocolErrors = counter("corral_downstream_rq_rejected_total",
+      "Requests refused before routing (malformed, smuggling shapes, oversized headers), by status.",
+      "listener", "code");
+
+  final Counter upstreamRequests = counter("corral_upstream_rq_total",
+      "Requests sent to a cluster, by response class (1xx..5xx, or 'reset').", "cluster", "response_class");
+  final Histogram upstreamTime = histogram("corral_upstream_rq_time_seconds",
+      "Time from sending the request upstream to the response's end.", "cluster");
+  final Gauge upstreamActiveRequests = gauge("corral_upstream_rq_active",
+      "Requests in flight to a cluster.", "cluster");
+  final Counter upstreamConnections = counter("corral_upstream_cx_total",
+      "Upstream connections opened by a cluster.", "cluster");
+  final Gauge upstreamActiveConnections = gauge("corral_upstream_cx_active",
+      "Open upstream connections of a cluster.", "cluster");
+  final Counter upstreamConnectFailures = counter("corral_upstream_cx_connect_fail_total",
+      "Upstream connection attempts that failed or timed out.", "cluster");
+  final Counter upstreamTimeouts = counter("corral_upstream_rq_timeout_total",
+      "Requests answered 504 because the route timeout fired.", "cluster");
+  final Counter noHealthyUpstream = counter("corral_upstream_rq_no_host_total",
+      "Requests answered 503 because the cluster had no host to pick.", "cluster");
+
+  private Counter counter(String name, String help, String... labels) {
+    return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+  }
+
+  private Gauge gauge(String name, String help, String... labels) {
+    return Gauge.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
+  }
+
+  private Histogram histogram(String name, String help, String... labels) {
+    return Histogram.builder().name(name).help(help).labelNames(labels).classicOnly()
+        .classicUpperBounds(LATENCY_BOUNDS).withoutExemplars().register(registry);
+  }
+
+  public ListenerStats listener(String name) {
+    return new ListenerStats(this, name);
+  }
+
+  public ClusterStats cluster(String name) {
+    return new ClusterStats(this, name);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public byte[] scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static String contentType() {
+    return PrometheusTextFormatWriter.CONTENT_TYPE;
+  }
+
+  static CounterDataPoint[] byClass(Counter counter, String label) {
+    CounterDataPoint[] points = new CounterDataPoint[6];
+    for (int i = 1; i <= 5; i++) {
+      points[i] = counter.labelValues(label, i + "xx");
+    }
+    points[0] = points[5];
+    return points;
+  }
+
+  static GaugeDataPoint gaugeOf(Gauge gauge, String label) {
+    return gauge.labelValues(label);
+  }
+
+  static DistributionDataPoint histogramOf(Histogram histogram, String label) {
+    return histogram.labelValues(label);
+  }
+}
