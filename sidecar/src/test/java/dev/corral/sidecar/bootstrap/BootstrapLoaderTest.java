@@ -1,0 +1,237 @@
+package dev.corral.sidecar.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class BootstrapLoaderTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HCM =
+      "static_resources.listeners[0].filter_chains[0].filters[0].typed_config";
+  private static final String ROUTE0 = HCM + ".route_config.virtual_hosts[0].routes[0]";
+
+  @Test
+  void loadsAFullBootstrapUsingEverySupportedField() throws IOException {
+    Bootstrap b = BootstrapLoader.parse(full(), "full-bootstrap.yaml");
+
+    assertThat(b.getNode().getLocality().getSubZone()).isEqualTo("rack-7");
+    Cluster images = b.getStaticResources().getClusters(0);
+    assertThat(images.getLbPolicy()).isEqualTo(Cluster.LbPolicy.RING_HASH);
+    assertThat(images.getLoadAssignment().getEndpoints(0).getLbEndpoints(0)
+        .getLoadBalancingWeight().getValue()).isEqualTo(3);
+    HttpConnectionManager hcm = b.getStaticResources().getListeners(0).getFilterChains(0)
+        .getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+    assertThat(hcm.getRouteConfig().getVirtualHosts(0).getRoutes(2).getRoute().getHashPolicyCount())
+        .isEqualTo(3);
+  }
+
+  @Test
+  void loadsTheShippedExample() {
+    Bootstrap b = BootstrapLoader.load(Path.of("../examples/sidecar-bootstrap.yaml"));
+
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getPortValue()).isEqualTo(15000);
+    assertThat(b.getStaticResources().getListeners(0).getName()).isEqualTo("outbound");
+    assertThat(b.getStaticResources().getClusters(0).getLoadAssignment().getEndpoints(0)
+        .getLbEndpointsCount()).isEqualTo(3);
+  }
+
+  @Test
+  void readsJsonAsWellAsYaml() throws IOException {
+    String json = JSON.writeValueAsString(YAML.readTree(full()));
+    assertThat(json).startsWith("{\"node\"");
+
+    assertThat(BootstrapLoader.parse(json, "full.json"))
+        .isEqualTo(BootstrapLoader.parse(full(), "full.yaml"));
+  }
+
+  @Test
+  void acceptsCamelCaseJsonNames() throws IOException {
+    ObjectNode root = tree();
+    ObjectNode cluster = (ObjectNode) at(root, "static_resources.clusters[0]");
+    cluster.set("connectTimeout", cluster.remove("connect_timeout"));
+
+    assertThat(BootstrapLoader.parse(root.toString(), "camel.json").getStaticResources()
+        .getClusters(0).getConnectTimeout().getNanos()).isEqualTo(250_000_000);
+  }
+
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        refusal("static_resources.clusters[1].dns_lookup_family", "V4_ONLY",
+            "static_resources.clusters[1].dns_lookup_family: not supported"),
+        refusal("static_resources.clusters[0].type", "STRICT_DNS",
+            "static_resources.clusters[0].type: STRICT_DNS not supported (expected: STATIC)"),
+        refusal("static_resources.listeners[0].listener_filters",
+            "[{name: envoy.filters.listener.original_dst}]",
+            "static_resources.listeners[0].listener_filters: not supported"),
+        refusal("static_resources.listeners[0].filter_chains[0].transport_socket",
+            "{name: envoy.transport_sockets.tls}",
+            "static_resources.listeners[0].filter_chains[0].transport_socket: not supported"),
+        refusal(HCM + ".http_filters[0].typed_config",
+            "{'@type': type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors}",
+            HCM + ".http_filters[0].typed_config: unknown type "
+                + "\"type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors\""),
+        refusal("static_resources.clusters[0].conect_timeout", "1s",
+            "static_resources.clusters[0].conect_timeout: unknown field (not in envoy.config.cluster.v3.Cluster)"),
+        refusal(ROUTE0 + ".match.grpc", "{}", ROUTE0 + ".match.grpc: not supported"),
+        refusal(ROUTE0 + ".route.retry_policy", "{num_retries: 3}",
+            ROUTE0 + ".route.retry_policy: not supported"),
+        refusal(HCM + ".http2_protocol_options.max_concurrent_streams", "100",
+            HCM + ".http2_protocol_options.max_concurrent_streams: not supported"),
+        refusal("static_resources.clusters[0].circuit_breakers", "{}",
+            "static_resources.clusters[0].circuit_breakers: not supported"),
+        refusal("static_resources.clusters[0].outlier_detection", "{consecutive_5xx: 5}",
+            "static_resources.clusters[0].outlier_detection: not supported"),
+        refusal("static_resources.clusters[0].health_checks", "[{timeout: 1s}]",
+            "static_resources.clusters[0].health_checks: not supported"),
+        refusal("static_resources.clusters[0].typed_extension_protocol_options",
+            "{other: {'@type': type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions}}",
+            "static_resources.clusters[0].typed_extension_protocol_options[\"other\"]: not supported"),
+        refusal("static_resources.clusters[0].lb_policy", "LEAST_REQUESTS",
+            "static_resources.clusters[0].lb_policy: unknown value \"LEAST_REQUESTS\""),
+        refusal("static_resources.clusters[0].connect_timeout", "5",
+            "static_resources.clusters[0].connect_timeout: invalid duration 5"),
+        refusal("dynamic_resources", "{ads_config: {api_type: GRPC}}",
+            "dynamic_resources: not supported"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void namesTheFirstUnsupportedFieldWithItsFullPath(String path, String yaml, String message)
+      throws IOException {
+    assertRefused(path, yaml, message);
+  }
+
+  static Stream<Arguments> semanticErrors() {
+    return Stream.of(
+        refusal(ROUTE0 + ".route.cluster", "nowhere",
+            ROUTE0 + ".route.cluster: unknown cluster \"nowhere\""),
+        refusal("static_resources.clusters[1].name", "images",
+            "static_resources.clusters[1].name: duplicate cluster \"images\""),
+        refusal("static_resources.listeners[0].filter_chains[0].filters[0].name",
+            "envoy.filters.network.tcp_proxy",
+            "static_resources.listeners[0].filter_chains[0].filters[0].name: "
+                + "\"envoy.filters.network.tcp_proxy\" not supported"),
+        refusal(HCM + ".http_filters", "[]", HCM + ".http_filters: required"),
+        refusal(HCM + ".http_filters[0].name", "envoy.filters.http.cors",
+            HCM + ".http_filters[0].name: \"envoy.filters.http.cors\" not supported"),
+        refusal(HCM + ".route_config", "null", HCM + ".route_config: required"),
+        refusal("admin.address.socket_address.port_value", "70000",
+            "admin.address.socket_address.port_value: 70000 (expected: 0..65535)"),
+        refusal(HCM + ".route_config.virtual_hosts[0].routes[1].match.safe_regex.regex", "'(['",
+            HCM + ".route_config.virtual_hosts[0].routes[1].match.safe_regex.regex: invalid regex"),
+        refusal(HCM + ".route_config.virtual_hosts[0].domains[1]", "images",
+            HCM + ".route_config.virtual_hosts[0].domains[1]: duplicate domain \"images\""),
+        refusal("static_resources.clusters[0].typed_extension_protocol_options",
+            "{envoy.extensions.upstreams.http.v3.HttpProtocolOptions: "
+                + "{'@type': type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}}",
+            "static_resources.clusters[0].typed_extension_protocol_options"
+                + "[\"envoy.extensions.upstreams.http.v3.HttpProtocolOptions\"]: expected type "
+                + "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"),
+        refusal("static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0]"
+                + ".endpoint.address.socket_address.address", "images.svc",
+            "static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0]"
+                + ".endpoint.address.socket_address.address: \"images.svc\" (expected: an IP address"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("semanticErrors")
+  void namesThePathOfSemanticErrors(String path, String yaml, String message) throws IOException {
+    assertRefused(path, yaml, message);
+  }
+
+  @Test
+  void reportsSyntaxErrorsWithFileAndLine() {
+    assertThatThrownBy(() -> BootstrapLoader.parse("node:\n  id: [unclosed\n", "bad.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("bad.yaml:");
+    assertThatThrownBy(() -> BootstrapLoader.parse("", "empty.yaml"))
+        .hasMessage("empty.yaml: empty bootstrap");
+  }
+
+  @Test
+  void documentsEverySupportedPath() throws IOException {
+    String docs = Files.readString(Path.of("../docs/bootstrap.md"));
+    SupportedFields.table().forEach((type, paths) -> {
+      assertThat(docs).as("section of %s", type).contains("## `" + type + "`");
+      for (String path : paths) {
+        assertThat(docs).as("row of %s", path).contains("| `" + path + "` |");
+      }
+    });
+  }
+
+  private static Arguments refusal(String path, String yaml, String message) {
+    return Arguments.of(path, yaml, message);
+  }
+
+  private static void assertRefused(String path, String yaml, String message) throws IOException {
+    ObjectNode root = tree();
+    set(root, path, YAML.readTree(yaml));
+    assertThatThrownBy(() -> BootstrapLoader.parse(root.toString(), "t.json"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(message);
+  }
+
+  private static String full() throws IOException {
+    try (InputStream in = BootstrapLoaderTest.class.getResourceAsStream("/full-bootstrap.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static ObjectNode tree() throws IOException {
+    return (ObjectNode) YAML.readTree(full());
+  }
+
+  private static final Pattern SEGMENT = Pattern.compile("([^.\\[]+)(?:\\[(\\d+)])?");
+
+  /** Sets the node at a dotted path such as {@code a.b[1].c}, creating objects on the way. */
+  private static void set(ObjectNode root, String path, JsonNode value) {
+    int dot = path.lastIndexOf('.');
+    JsonNode parent = dot < 0 ? root : at(root, path.substring(0, dot));
+    Matcher last = SEGMENT.matcher(path.substring(dot + 1));
+    if (!last.matches()) {
+      throw new IllegalArgumentException(path);
+    }
+    if (last.group(2) == null) {
+      ((ObjectNode) parent).set(last.group(1), value);
+    } else {
+      ((ArrayNode) parent.get(last.group(1))).set(Integer.parseInt(last.group(2)), value);
+    }
+  }
+
+  private static JsonNode at(ObjectNode root, String path) {
+    JsonNode node = root;
+    for (String part : path.split("\\.")) {
+      Matcher s = SEGMENT.matcher(part);
+      if (!s.matches()) {
+        throw new IllegalArgumentException(path);
+      }
+      JsonNode next = node.get(s.group(1));
+      if (next == null) {
+        next = ((ObjectNode) node).putObject(s.group(1));
+      }
+      node = s.group(2) == null ? next : next.get(Integer.parseInt(s.group(2)));
+    }
+    return node;
+  }
+}
