@@ -53,11 +53,18 @@ public final class BootstrapLoader {
           .add(Maglev.getDescriptor())
           .add(ClientSideWeightedRoundRobin.getDescriptor())
           .add(WrrLocality.getDescriptor())
+          .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
+          .add(io.envoyproxy.envoy.admin.v3.BootstrapConfigDump.getDescriptor())
           .build();
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private BootstrapLoader() {}
+
+  /** The Any types the sidecar understands, for printing config (/config_dump). */
+  public static TypeRegistry typeRegistry() {
+    return TYPES;
+  }
 
   /** Loads and validates the bootstrap at {@code file}. */
   public static Bootstrap load(Path file) {
