@@ -24,6 +24,7 @@ final class EdfLoadBalancer implements LoadBalancer {
   private final double[] deadline;
   // Ties go to the host scheduled first, as in Envoy, so equal deadlines still rotate.
   private final long[] order;
+  private final long[] picks;
   private long nextOrder;
 
   EdfLoadBalancer(List<Host> hostList, Host[] hosts, boolean loadAware, RandomGenerator random) {
@@ -34,6 +35,7 @@ final class EdfLoadBalancer implements LoadBalancer {
     heap = new int[n];
     deadline = new double[n];
     order = new long[n];
+    picks = new long[n];
     for (int i = 0; i < n; i++) {
       heap[i] = i;
       deadline[i] = 1 / weight(hosts[i]);
@@ -63,8 +65,14 @@ final class EdfLoadBalancer implements LoadBalancer {
 
   private int next() {
     int top = heap[0];
-    double now = deadline[top];
-    deadline[top] = now + 1 / weight(hosts[top]);
+    if (loadAware) {
+      deadline[top] += 1 / weight(hosts[top]);
+    } else {
+      // With static weights the k-th deadline is exactly k / weight; dividing once (rather than
+      // summing 1 / weight k times) makes equal deadlines of different hosts compare equal, so
+      // the tie-break, not rounding drift, decides the order and the schedule stays smooth.
+      deadline[top] = (double) (++picks[top] + 1) / hosts[top].weight();
+    }
     order[top] = nextOrder++;
     siftDown(0);
     return top;
