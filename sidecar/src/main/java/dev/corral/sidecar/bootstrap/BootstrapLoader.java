@@ -110,8 +110,6 @@ public final class BootstrapLoader {
       String where = at == null ? fileName
           : fileName + ":" + at.getLineNr() + ":" + at.getColumnNr();
       throw new ConfigException("", where + ": " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ConfigException("", fileName + ": " + e.getMessage());
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       throw new ConfigException("", fileName + ": empty bootstrap");

@@ -23,6 +23,7 @@ final class HeaderMatch {
     this.invert = invert;
   }
 
+  @SuppressWarnings("deprecation") // exact_match is deprecated in Envoy but still widely written
   static HeaderMatch compile(HeaderMatcher m) {
     if (m.getName().isEmpty()) {
       throw new ConfigException("name", "required");
