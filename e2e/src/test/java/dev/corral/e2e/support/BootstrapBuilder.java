@@ -32,13 +32,7 @@ public final class BootstrapBuilder {
 
   /** A virtual host for {@code domains} sending every path to {@code cluster}. */
   public BootstrapBuilder virtualHost(String cluster, String... domains) {
-    virtualHosts.add("""
-                - name: %s
-                  domains: [%s]
-                  routes:
-                  - match: { prefix: "/" }
-                    route: { cluster: %s %s }
-        """.formatted(cluster + "-" + virtualHosts.size(), quoted(domains), cluster, "%ROUTE_EXTRA%"));
+    virtualHosts.add(virtualHostYaml(cluster + "-" + virtualHosts.size(), quoted(domains), cluster));
     return this;
   }
 
@@ -54,13 +48,7 @@ public final class BootstrapBuilder {
       hosts.append(vh);
     }
     if (!clusters.isEmpty()) {
-      hosts.append("""
-                - name: catch-all
-                  domains: ["*"]
-                  routes:
-                  - match: { prefix: "/" }
-                    route: { cluster: %s %s }
-          """.formatted(clusters.get(0).name, "%ROUTE_EXTRA%"));
+      hosts.append(virtualHostYaml("catch-all", "\"*\"", clusters.get(0).name));
     }
     StringBuilder cl = new StringBuilder();
     for (Cluster c : clusters) {
@@ -83,13 +71,21 @@ public final class BootstrapBuilder {
                   route_config:
                     name: outbound
                     virtual_hosts:
-        %s
-                  http_filters:
+        %s          http_filters:
                   - name: envoy.filters.http.router
                     typed_config:
                       "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
           clusters:
         %s""".formatted(adminPort, listenerPort, hosts, cl).replace("%ROUTE_EXTRA%", routeExtra);
+  }
+
+  private static String virtualHostYaml(String name, String domains, String cluster) {
+    String indent = " ".repeat(12);
+    return indent + "- name: " + name + "\n"
+        + indent + "  domains: [" + domains + "]\n"
+        + indent + "  routes:\n"
+        + indent + "  - match: { prefix: \"/\" }\n"
+        + indent + "    route: { cluster: " + cluster + " %ROUTE_EXTRA% }\n";
   }
 
   private static String quoted(String... values) {
