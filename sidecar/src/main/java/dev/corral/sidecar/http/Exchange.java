@@ -53,6 +53,8 @@ final class Exchange implements UpstreamListener {
   private boolean requestComplete;
   private boolean responseStarted;
   private boolean finished;
+  /** True while the pool is asked for a stream from inside a downstream read. */
+  private boolean acquiring;
 
   Exchange(Downstream downstream, ConnectionManager manager) {
     this.downstream = downstream;
@@ -103,7 +105,9 @@ final class Exchange implements UpstreamListener {
     host.requestStarted();
     cluster.stats().requestStarted();
     upstreamStartNanos = System.nanoTime();
+    acquiring = true;
     worker.pool(host).acquire(this);
+    acquiring = false;
   }
 
   void onRequestContent(HttpContent content) {
@@ -161,6 +165,9 @@ final class Exchange implements UpstreamListener {
     HttpContent content;
     while ((content = pendingBody.poll()) != null) {
       stream.write(content);
+    }
+    if (acquiring) {
+      return; // a pooled connection, handed over within the downstream read: its read-complete flushes
     }
     stream.flush();
     downstream.setReadable(stream.isWritable());

@@ -50,6 +50,8 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
   private boolean upstreamPaused;
   private boolean dispatching;
   private boolean reading = true;
+  private boolean firstRequestSeen;
+  private boolean upgradeHandlerPresent = true;
 
   Http1ServerHandler(ConnectionManager manager) {
     this.manager = manager;
@@ -85,6 +87,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
       return;
     }
     if (part instanceof HttpRequest request) {
+      firstRequestSeen = true;
       keepAlive = HttpUtil.isKeepAlive(request);
       currentRequestDone = part instanceof LastHttpContent;
       current = new Exchange(this, manager);
@@ -256,6 +259,11 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
   public void channelReadComplete(ChannelHandlerContext ctx) {
     if (current != null) {
       current.onDownstreamReadComplete();
+    }
+    if (firstRequestSeen && upgradeHandlerPresent) {
+      // Clients ask for h2c on their first request; later ones need not pay for the check.
+      upgradeHandlerPresent = false;
+      removeIfPresent(ctx.pipeline(), HttpServerUpgradeHandler.class);
     }
     ctx.fireChannelReadComplete();
   }

@@ -9,7 +9,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
@@ -23,6 +22,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   private boolean keepAlive;
   private boolean skippingInformational;
   private boolean responseEnded;
+  private long idleSince;
 
   Http1Connection(Http1Pool pool) {
     this.pool = pool;
@@ -43,6 +43,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     responseEnded = false;
     channel.config().setAutoRead(true);
     listener.onUpstreamReady(this);
+  }
+
+  long idleSince() {
+    return idleSince;
+  }
+
+  void idleSince(long nanos) {
+    idleSince = nanos;
   }
 
   void close() {
@@ -142,14 +150,6 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
       current.onUpstreamWritabilityChanged(ctx.channel().isWritable());
     }
     ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) {
-      ctx.close();
-    }
-    ReferenceCountUtil.release(evt);
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +28,7 @@ final class Http1Pool implements ConnectionPool {
   private final ArrayDeque<UpstreamListener> waiting = new ArrayDeque<>();
   private int connections;
   private boolean closed;
+  private boolean sweeping;
 
   Http1Pool(EventLoop loop, Bootstrap bootstrap, Host host, Settings settings, ClusterStats stats) {
     this.loop = loop;
@@ -41,10 +41,6 @@ final class Http1Pool implements ConnectionPool {
           @Override
           protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
-            long idleMillis = settings.idleTimeout().toMillis();
-            if (idleMillis > 0) {
-              p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
-            }
             p.addLast("codec", new HttpClientCodec(4096, 64 * 1024, 8192, false, false));
             p.addLast("connection", new Http1Connection(Http1Pool.this));
           }
@@ -94,8 +90,33 @@ final class Http1Pool implements ConnectionPool {
     } else if (closed) {
       connection.close();
     } else {
+      connection.idleSince(System.nanoTime());
       idle.addLast(connection);
+      scheduleSweep();
     }
+  }
+
+  /**
+   * Evicts connections idle longer than the idle timeout. Idle connections sit in release order,
+   * so the oldest are at the head; one timer per pool while any is idle, none per request.
+   */
+  private void scheduleSweep() {
+    long timeoutNanos = settings.idleTimeout().toNanos();
+    if (sweeping || timeoutNanos <= 0) {
+      return;
+    }
+    sweeping = true;
+    loop.schedule(() -> {
+      sweeping = false;
+      long now = System.nanoTime();
+      Http1Connection oldest;
+      while ((oldest = idle.peekFirst()) != null && now - oldest.idleSince() >= timeoutNanos) {
+        idle.pollFirst().close();
+      }
+      if (!idle.isEmpty()) {
+        scheduleSweep();
+      }
+    }, Math.max(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(100)), TimeUnit.NANOSECONDS);
   }
 
   void closed(Http1Connection connection) {
