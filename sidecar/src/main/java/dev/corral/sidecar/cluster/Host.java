@@ -15,6 +15,7 @@ public final class Host {
   private final String zone;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final LatencyEstimate latency = new LatencyEstimate();
+  private volatile int healthFlags;
 
   public Host(InetSocketAddress address, int weight, String zone) {
     this.address = requireNonNull(address, "address");
@@ -57,6 +58,37 @@ public final class Host {
   /** Peak-EWMA round-trip estimate, fed by the router and read by the peak-EWMA balancer. */
   public LatencyEstimate latency() {
     return latency;
+  }
+
+  /** Whether no health flag is set: the host may be picked (outside panic mode). */
+  public boolean healthy() {
+    return healthFlags == 0;
+  }
+
+  public boolean has(HealthFlag flag) {
+    return (healthFlags & flag.bit()) != 0;
+  }
+
+  /** Envoy's /clusters health_flags text: {@code healthy} or the flags, e.g. {@code /failed_active_hc}. */
+  public String healthText() {
+    if (healthFlags == 0) {
+      return "healthy";
+    }
+    StringBuilder text = new StringBuilder();
+    for (HealthFlag flag : HealthFlag.values()) {
+      if (has(flag)) {
+        text.append(flag.text());
+      }
+    }
+    return text.toString();
+  }
+
+  /** Sets or clears a flag; returns whether that changed anything. Callers serialize (the cluster). */
+  boolean setHealth(HealthFlag flag, boolean failed) {
+    int before = healthFlags;
+    int after = failed ? before | flag.bit() : before & ~flag.bit();
+    healthFlags = after;
+    return before != after;
   }
 
   /** {@code ip:port}, the form used in stats labels, /clusters and logs. */
