@@ -60,6 +60,10 @@ public final class EdgeRawHttp implements AutoCloseable {
     }
   }
 
+  public OutputStream output() {
+    return out;
+  }
+
   public InputStream input() {
     return in;
   }
@@ -69,6 +73,32 @@ public final class EdgeRawHttp implements AutoCloseable {
    * peer closed the connection before sending any byte of one.
    */
   public Response readResponse() throws IOException {
+    Response head = readHead();
+    if (head == null) {
+      return null;
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    String length = head.header("content-length");
+    if (length != null) {
+      body.write(in.readNBytes(Integer.parseInt(length)));
+    } else if ("chunked".equalsIgnoreCase(head.header("transfer-encoding"))) {
+      int size;
+      while ((size = Integer.parseInt(readLine(false).split(";")[0].trim(), 16)) > 0) {
+        body.write(in.readNBytes(size));
+        readLine(false);
+      }
+      while (!readLine(false).isEmpty()) {
+        // trailers
+      }
+    }
+    return new Response(head.status(), head.headers(), body.toByteArray());
+  }
+
+  /**
+   * Reads a response head only (status and headers, empty body), leaving the body to be read from
+   * {@link #input()}; null when the peer closed the connection before sending a byte of it.
+   */
+  public Response readHead() throws IOException {
     String statusLine = readLine(true);
     if (statusLine == null) {
       return null;
@@ -85,21 +115,7 @@ public final class EdgeRawHttp implements AutoCloseable {
       headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
           (a, b) -> a + "," + b);
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    String length = headers.get("content-length");
-    if (length != null) {
-      body.write(in.readNBytes(Integer.parseInt(length)));
-    } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-      int size;
-      while ((size = Integer.parseInt(readLine(false).split(";")[0].trim(), 16)) > 0) {
-        body.write(in.readNBytes(size));
-        readLine(false);
-      }
-      while (!readLine(false).isEmpty()) {
-        // trailers
-      }
-    }
-    return new Response(status, headers, body.toByteArray());
+    return new Response(status, headers, new byte[0]);
   }
 
   /** Whether the peer closed the connection: the next read returns -1 (or the socket was reset). */
