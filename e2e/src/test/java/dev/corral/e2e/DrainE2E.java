@@ -34,6 +34,8 @@ class DrainE2E {
   HttpBackend backend;
   SidecarProcess sidecar;
   final CountDownLatch slowArrived = new CountDownLatch(1);
+  /** Lets the slow response go; the test opens it once it has looked at the sidecar mid-drain. */
+  final CountDownLatch releaseSlow = new CountDownLatch(1);
 
   @BeforeEach
   void start() {
@@ -41,7 +43,9 @@ class DrainE2E {
       exchange.getRequestBody().readAllBytes();
       if (exchange.getRequestURI().getPath().equals("/slow")) {
         slowArrived.countDown();
+        // At least 2 s, and never before the test has checked the drain, however loaded the machine.
         sleep(2_000);
+        awaitRelease(releaseSlow);
       }
       byte[] body = "done".getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, body.length);
@@ -55,6 +59,7 @@ class DrainE2E {
 
   @AfterEach
   void stop() {
+    releaseSlow.countDown();
     sidecar.close();
     backend.close();
   }
@@ -67,12 +72,13 @@ class DrainE2E {
 
       CompletableFuture<Integer> exitCode = CompletableFuture.supplyAsync(() -> sidecar.terminate(EXIT_BOUND));
 
-      // The backend holds the response for 2 s: all of this happens during the drain.
-      await().atMost(Duration.ofMillis(1500)).pollInterval(Duration.ofMillis(10))
+      // The backend holds the response until released: all of this happens during the drain.
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
           .until(() -> EdgeAdmin.readyStatus(sidecar) == 503);
-      await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
           .untilAsserted(() -> assertThatThrownBy(this::connectToListener).isInstanceOf(ConnectException.class));
       assertThat(sidecar.process().isAlive()).as("still draining").isTrue();
+      releaseSlow.countDown();
 
       EdgeRawHttp.Response response = inFlight.readResponse();
       assertThat(response).isNotNull();
@@ -104,6 +110,14 @@ class DrainE2E {
 
   private void connectToListener() throws IOException {
     new Socket(InetAddress.getLoopbackAddress(), sidecar.listenerPort()).close();
+  }
+
+  private static void awaitRelease(CountDownLatch latch) {
+    try {
+      latch.await(NO_HANG_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void sleep(long millis) {
