@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -83,7 +82,13 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
     if (part.decoderResult().isFailure()) {
       ReferenceCountUtil.release(part);
-      reject(part.decoderResult());
+      reject(statusFor(part.decoderResult().cause()), part.decoderResult().cause().getMessage());
+      return;
+    }
+    if (part instanceof HttpRequest request && request.protocolVersion().majorVersion() != 1) {
+      // Netty accepts any HTTP/x.y token; only 1.0 and 1.1 belong on an HTTP/1 connection.
+      ReferenceCountUtil.release(part);
+      reject(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED, request.protocolVersion().text());
       return;
     }
     if (part instanceof HttpRequest request) {
@@ -102,13 +107,16 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
   }
 
-  private void reject(DecoderResult result) {
-    Throwable cause = result.cause();
-    HttpResponseStatus status = cause instanceof TooLongHttpHeaderException
+  private static HttpResponseStatus statusFor(Throwable cause) {
+    return cause instanceof TooLongHttpHeaderException
         ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
         : cause instanceof TooLongHttpLineException
             ? HttpResponseStatus.REQUEST_URI_TOO_LONG
             : HttpResponseStatus.BAD_REQUEST;
+  }
+
+  /** Answers a request that cannot be served with {@code status} and closes the connection. */
+  private void reject(HttpResponseStatus status, String reason) {
     manager.stats().rejected(status.code());
     if (current != null) {
       // A broken chunk in a body already being forwarded: the upstream must not see a truncated request.
@@ -117,7 +125,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
       exchange.onDownstreamClosed();
     }
     closing = true;
-    byte[] body = (status.reasonPhrase() + ": " + cause.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] body = (status.reasonPhrase() + ": " + reason + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(body));
     response.headers()
