@@ -206,6 +206,10 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     } finally {
       dispatching = false;
     }
+    if (current != null) {
+      // Parts replayed from the queue get no channelReadComplete, which is what flushes the upstream.
+      current.onDownstreamReadComplete();
+    }
     if (current == null || !currentRequestDone) {
       ctx.flush();
     }
