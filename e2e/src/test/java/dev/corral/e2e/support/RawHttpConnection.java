@@ -152,6 +152,27 @@ public final class RawHttpConnection implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads whatever arrives until the peer closes or resets the connection, and returns it; fails
+   * when the connection is still open after {@link #READ_TIMEOUT} of silence (a hang).
+   */
+  public String readUntilClosed() {
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    byte[] buffer = new byte[4096];
+    try {
+      int n;
+      while ((n = in.read(buffer)) != -1) {
+        got.write(buffer, 0, n);
+      }
+    } catch (SocketTimeoutException e) {
+      throw new IllegalStateException("connection still open after " + READ_TIMEOUT + " of silence; got: "
+          + got.toString(StandardCharsets.ISO_8859_1));
+    } catch (IOException e) {
+      // reset: closed as well
+    }
+    return got.toString(StandardCharsets.ISO_8859_1);
+  }
+
   @Override
   public void close() {
     try {
