@@ -177,6 +177,17 @@ class RoutingE2E {
   }
 
   @Test
+  void bodilessGetReachesTheBackendWithoutBodyFraming() {
+    String path = uniquePath();
+
+    get(path, "hello");
+
+    Headers seen = seenBy(hello, path);
+    assertThat(seen.containsKey("Transfer-Encoding")).as("Transfer-Encoding on a GET without body: %s",
+        seen.get("Transfer-Encoding")).isFalse();
+  }
+
+  @Test
   void removesHopByHopHeadersBeforeTheBackend() {
     String path = uniquePath();
 

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -86,7 +88,15 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
     if (part instanceof HttpRequest request) {
       keepAlive = HttpUtil.isKeepAlive(request);
-      currentRequestDone = part instanceof LastHttpContent;
+      if (!(request instanceof LastHttpContent) && !HttpUtil.isContentLengthSet(request)
+          && !request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3), but the
+        // decoder still sends an empty LastHttpContent after it. Complete it now, so the upstream
+        // request goes unframed instead of as a chunked GET; that empty part is dropped below.
+        request = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            Unpooled.EMPTY_BUFFER, request.headers(), new DefaultHttpHeaders());
+      }
+      currentRequestDone = request instanceof LastHttpContent;
       current = new Exchange(this, manager);
       current.start(request);
     } else if (part instanceof HttpContent content) {
