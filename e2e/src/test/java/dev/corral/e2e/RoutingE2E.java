@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.Headers;
 import dev.corral.e2e.support.BootstrapBuilder;
 import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.RawBackend;
 import dev.corral.e2e.support.RawHttpConnection;
 import dev.corral.e2e.support.RawSidecars;
 import dev.corral.e2e.support.SidecarProcess;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -29,6 +31,7 @@ class RoutingE2E {
   static HttpBackend hello;
   static HttpBackend world;
   static HttpBackend fallback;
+  static RawBackend hops;
   static SidecarProcess sidecar;
 
   @BeforeAll
@@ -36,12 +39,23 @@ class RoutingE2E {
     hello = new HttpBackend("hello");
     world = new HttpBackend("world");
     fallback = new HttpBackend("fallback");
+    hops = new RawBackend(socket -> {
+      // Answers every request on the connection with hop-by-hop headers of its own.
+      while (!RawBackend.readHead(socket.getInputStream()).isEmpty()) {
+        socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: x-hop\r\nX-Hop: for-the-proxy\r\n"
+            + "Keep-Alive: timeout=5\r\nX-End-To-End: kept\r\nContent-Length: 2\r\n\r\nok")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      }
+    });
     BootstrapBuilder bootstrap = new BootstrapBuilder();
     bootstrap.cluster("fallback", fallback.port());
     bootstrap.cluster("hello", hello.port());
     bootstrap.cluster("world", world.port());
+    bootstrap.cluster("hops", hops.port());
     bootstrap.virtualHost("hello", "hello");
     bootstrap.virtualHost("world", "world:9090");
+    bootstrap.virtualHost("hops", "hops");
     String yaml = RawSidecars.edit(bootstrap.yaml(), "domains: [\"*\"]", "domains: [\"fallback.local\"]");
     sidecar = RawSidecars.start(yaml, bootstrap.adminPort(), bootstrap.listenerPort(), "--concurrency", "1");
   }
@@ -50,6 +64,7 @@ class RoutingE2E {
   static void stop() {
     sidecar.close();
     List.of(hello, world, fallback).forEach(HttpBackend::close);
+    hops.close();
   }
 
   private static RawHttpConnection.Response get(String target, String host, String... extraHeaders) {
@@ -208,6 +223,38 @@ class RoutingE2E {
     List<String> connection = seen.get("Connection");
     if (connection != null) {
       assertThat(String.join(",", connection).toLowerCase()).doesNotContain("foo");
+    }
+  }
+
+  @Test
+  void removesHopByHopHeadersFromTheResponse() {
+    RawHttpConnection.Response response = get("/r", "hops");
+
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("ok");
+    assertThat(response.header("x-end-to-end")).isEqualTo("kept");
+    assertThat(response.headers()).doesNotContainKeys("x-hop", "keep-alive");
+    assertThat(response.header("connection")).isNull();
+  }
+
+  @Test
+  void pipelinedRequestAfterA404IsStillAnswered() {
+    try (RawHttpConnection c = new RawHttpConnection(sidecar.listenerPort())) {
+      c.send("GET /a HTTP/1.1\r\nHost: nowhere.example\r\n\r\n"
+          + "GET /b HTTP/1.1\r\nHost: hello\r\n\r\n");
+
+      assertThat(c.read().status()).isEqualTo(404);
+      RawHttpConnection.Response second = c.read();
+      assertThat(second.status()).isEqualTo(200);
+      assertThat(second.body()).isEqualTo("backend hello");
+    }
+  }
+
+  @Test
+  void connectionStaysUsableAfterA404() {
+    try (RawHttpConnection c = new RawHttpConnection(sidecar.listenerPort())) {
+      assertThat(c.send("GET /a HTTP/1.1\r\nHost: nowhere.example\r\n\r\n").read().status()).isEqualTo(404);
+      assertThat(c.send("GET /b HTTP/1.1\r\nHost: hello\r\n\r\n").read().body()).isEqualTo("backend hello");
     }
   }
 }
