@@ -7,7 +7,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -50,6 +52,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
   private boolean dispatching;
   private boolean reading = true;
   private boolean firstRequestSeen;
+  private boolean swallowEmptyLast;
   private boolean upgradeHandlerPresent = true;
 
   Http1ServerHandler(ConnectionManager manager) {
@@ -66,6 +69,12 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     if (!(msg instanceof HttpObject part)) {
       ctx.fireChannelRead(msg);
       return;
+    }
+    if (swallowEmptyLast) {
+      swallowEmptyLast = false;
+      if (part == LastHttpContent.EMPTY_LAST_CONTENT) {
+        return; // the end marker of a bodiless request that was already completed
+      }
     }
     if (!queued.isEmpty() || (current != null && currentRequestDone)) {
       queued.add(part);
@@ -94,7 +103,16 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     if (part instanceof HttpRequest request) {
       firstRequestSeen = true;
       keepAlive = HttpUtil.isKeepAlive(request);
-      currentRequestDone = part instanceof LastHttpContent;
+      if (!(request instanceof LastHttpContent) && !HttpUtil.isContentLengthSet(request)
+          && !request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+        // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3), but the
+        // decoder still sends an empty LastHttpContent after it. Complete it now, so the upstream
+        // request goes unframed instead of as a chunked GET; that empty part is dropped below.
+        request = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+            Unpooled.EMPTY_BUFFER, request.headers(), new DefaultHttpHeaders());
+        swallowEmptyLast = true;
+      }
+      currentRequestDone = request instanceof LastHttpContent;
       current = new Exchange(this, manager);
       current.start(request);
     } else if (part instanceof HttpContent content) {
@@ -216,6 +234,10 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
       }
     } finally {
       dispatching = false;
+    }
+    if (current != null) {
+      // Parts replayed from the queue get no channelReadComplete, which is what flushes the upstream.
+      current.onDownstreamReadComplete();
     }
     if (current == null || !currentRequestDone) {
       ctx.flush();
