@@ -1,0 +1,273 @@
+package dev.corral.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.e2e.support.BootstrapBuilder;
+import dev.corral.e2e.support.GrpcBackend;
+import dev.corral.e2e.support.SidecarProcess;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * gRPC through the real sidecar: a grpc-java client speaking h2c to the listener, three grpc-java
+ * servers behind an HTTP/2 cluster. Every call shape, error statuses with trailers, deadlines and
+ * large messages.
+ */
+class GrpcE2E {
+  private static final String AUTHORITY = "greeter.corral.test";
+  private static final Duration NO_HANG = Duration.ofSeconds(20);
+
+  static List<GrpcBackend> servers;
+  static SidecarProcess sidecar;
+  static ManagedChannel channel;
+
+  @BeforeAll
+  static void start() {
+    servers = List.of(new GrpcBackend("a"), new GrpcBackend("b"), new GrpcBackend("c"));
+    BootstrapBuilder bootstrap = new BootstrapBuilder();
+    bootstrap.cluster("grpc", servers.stream().mapToInt(GrpcBackend::port).toArray()).http2();
+    bootstrap.virtualHost("grpc", AUTHORITY);
+    sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1");
+    channel = NettyChannelBuilder.forAddress("127.0.0.1", sidecar.listenerPort())
+        .usePlaintext()
+        .overrideAuthority(AUTHORITY)
+        .maxInboundMessageSize(GrpcBackend.MAX_MESSAGE)
+        .build();
+  }
+
+  @AfterAll
+  static void stop() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (sidecar != null) {
+      sidecar.close();
+    }
+    if (servers != null) {
+      servers.forEach(GrpcBackend::close);
+    }
+  }
+
+  @BeforeEach
+  void forgetSlowCalls() {
+    servers.forEach(GrpcBackend::resetSlow);
+  }
+
+  private static CallOptions options() {
+    return CallOptions.DEFAULT.withDeadlineAfter(NO_HANG.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void unaryCallsAreSpreadOverTheThreeServers() {
+    Map<String, Integer> counts = new TreeMap<>();
+    for (int i = 0; i < 30; i++) {
+      String reply = ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, options(), "hello-" + i);
+      assertThat(reply).endsWith(":hello-" + i);
+      counts.merge(reply.substring(0, reply.indexOf(':')), 1, Integer::sum);
+    }
+
+    assertThat(counts).containsOnlyKeys("a", "b", "c");
+    assertThat(counts.values()).allSatisfy(n -> assertThat(n).isEqualTo(10));
+  }
+
+  @Test
+  void concurrentUnaryCallsOnOneChannelAllAnswered() throws Exception {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      CompletableFuture<String> call = new CompletableFuture<>();
+      ClientCalls.asyncUnaryCall(channel.newCall(GrpcBackend.WHO, options()), "req-" + i, observer(call));
+      calls.add(call);
+    }
+
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(calls.get(i).get(NO_HANG.toSeconds(), TimeUnit.SECONDS)).matches("[abc]:req-" + i);
+    }
+  }
+
+  @Test
+  void serverStreamingDeliversEveryMessageInOrder() {
+    Iterator<String> replies = ClientCalls.blockingServerStreamingCall(channel, GrpcBackend.COUNT, options(), "2000");
+
+    List<String> received = new ArrayList<>();
+    replies.forEachRemaining(received::add);
+    assertThat(received).containsExactlyElementsOf(IntStream.range(0, 2000).mapToObj(i -> "msg-" + i).toList());
+  }
+
+  @Test
+  void clientStreamingDeliversEveryMessageInOrder() throws Exception {
+    CompletableFuture<String> reply = new CompletableFuture<>();
+    StreamObserver<String> requests = ClientCalls.asyncClientStreamingCall(
+        channel.newCall(GrpcBackend.CONCAT, options()), observer(reply));
+    List<String> sent = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      requests.onNext("part" + i);
+      sent.add("part" + i);
+    }
+    requests.onCompleted();
+
+    assertThat(reply.get(NO_HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("500:" + String.join(",", sent));
+  }
+
+  @Test
+  void bidiStreamingInterleavesRequestsAndResponses() throws Exception {
+    LinkedBlockingQueue<String> responses = new LinkedBlockingQueue<>();
+    CompletableFuture<Status> end = new CompletableFuture<>();
+    StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(
+        channel.newCall(GrpcBackend.ECHO, options()), new StreamObserver<>() {
+          @Override
+          public void onNext(String value) {
+            responses.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            end.complete(Status.OK);
+          }
+        });
+
+    for (int i = 0; i < 50; i++) {
+      requests.onNext("ping-" + i);
+      // The reply must come back while the request stream is still open: nothing is buffered whole.
+      assertThat(responses.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("echo:ping-" + i);
+    }
+    assertThat(end).isNotDone();
+    requests.onCompleted();
+
+    assertThat(end.get(NO_HANG.toSeconds(), TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(responses).isEmpty();
+  }
+
+  @Test
+  void errorStatusAndCustomTrailersReachTheClient() {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.FAIL, options(), "x"));
+
+    assertFailure(e);
+  }
+
+  @Test
+  void errorStatusAndTrailersAfterStreamedMessagesReachTheClient() {
+    Iterator<String> replies = ClientCalls.blockingServerStreamingCall(
+        channel, GrpcBackend.STREAM_THEN_FAIL, options(), "3");
+    List<String> received = new ArrayList<>();
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> replies.forEachRemaining(received::add));
+
+    assertThat(received).containsExactly("msg-0", "msg-1", "msg-2");
+    assertFailure(e);
+  }
+
+  private static void assertFailure(StatusRuntimeException e) {
+    assertThat(e).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(GrpcBackend.FAILURE.getCode());
+    assertThat(e.getStatus().getDescription()).isEqualTo(GrpcBackend.FAILURE.getDescription());
+    assertThat(e.getTrailers()).isNotNull();
+    assertThat(e.getTrailers().get(GrpcBackend.REASON)).isEqualTo("quota");
+    assertThat(e.getTrailers().get(GrpcBackend.DETAIL)).isEqualTo(GrpcBackend.DETAIL_BYTES);
+  }
+
+  @Test
+  void deadlineShorterThanTheServerDelayEndsTheCallAndCancelsItUpstream() throws Exception {
+    CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> catchThrowableOfType(
+        StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(channel, GrpcBackend.SLOW,
+            CallOptions.DEFAULT.withDeadlineAfter(1500, TimeUnit.MILLISECONDS), "x")));
+
+    Throwable e = outcome.get(NO_HANG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    // The server saw the client's deadline (grpc-timeout went through) and the cancellation.
+    GrpcBackend called = await().atMost(NO_HANG)
+        .until(() -> servers.stream().filter(s -> s.slowDeadline() != null).findFirst().orElse(null),
+            s -> s != null);
+    assertThat(called.slowDeadline().timeRemaining(TimeUnit.MILLISECONDS)).isLessThanOrEqualTo(1500);
+    assertThat(called.slowCancelled().await(NO_HANG.toSeconds(), TimeUnit.SECONDS))
+        .as("server-side call cancelled after the client's deadline").isTrue();
+    // The connection through the sidecar is still good.
+    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, options(), "after")).endsWith(":after");
+  }
+
+  @Test
+  void fourMebibyteMessagesPassBothWays() {
+    byte[] big = new byte[4 * 1024 * 1024];
+    new Random(42).nextBytes(big);
+
+    byte[] echoed = ClientCalls.blockingUnaryCall(channel, GrpcBackend.BYTES, options(), big);
+
+    assertThat(echoed).hasSize(big.length);
+    assertThat(echoed).isEqualTo(big);
+  }
+
+  @Test
+  void prometheusCountsTheUpstreamRequestsOfTheCluster() throws Exception {
+    long before = upstream2xx("grpc");
+    for (int i = 0; i < 7; i++) {
+      ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, options(), "counted");
+    }
+
+    await().atMost(NO_HANG).untilAsserted(() -> assertThat(upstream2xx("grpc")).isEqualTo(before + 7));
+  }
+
+  private static long upstream2xx(String cluster) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(sidecar.adminUri("/stats/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    Matcher m = Pattern.compile("(?m)^corral_upstream_rq_total\\{cluster=\"" + cluster
+        + "\",response_class=\"2xx\"} (\\S+)$").matcher(response.body());
+    assertThat(m.find()).as("2xx counter of cluster %s in:%n%s", cluster, response.body()).isTrue();
+    return (long) Double.parseDouble(m.group(1));
+  }
+
+  private static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        result.complete(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        result.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        result.completeExceptionally(new IllegalStateException("completed without a message"));
+      }
+    };
+  }
+}
