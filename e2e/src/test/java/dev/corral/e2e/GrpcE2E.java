@@ -8,16 +8,22 @@ import dev.corral.e2e.support.BootstrapBuilder;
 import dev.corral.e2e.support.GrpcBackend;
 import dev.corral.e2e.support.SidecarProcess;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -44,36 +50,54 @@ import org.junit.jupiter.api.Test;
  */
 class GrpcE2E {
   private static final String AUTHORITY = "greeter.corral.test";
+  private static final String LIMITED_AUTHORITY = "limited.corral.test";
+  private static final int LIMIT = 4;
   private static final Duration NO_HANG = Duration.ofSeconds(20);
 
   static List<GrpcBackend> servers;
+  /** A server that accepts at most {@link #LIMIT} concurrent streams per connection. */
+  static GrpcBackend limited;
   static SidecarProcess sidecar;
   static ManagedChannel channel;
+  static ManagedChannel limitedChannel;
 
   @BeforeAll
   static void start() {
     servers = List.of(new GrpcBackend("a"), new GrpcBackend("b"), new GrpcBackend("c"));
     BootstrapBuilder bootstrap = new BootstrapBuilder();
     bootstrap.cluster("grpc", servers.stream().mapToInt(GrpcBackend::port).toArray()).http2();
+    limited = new GrpcBackend("limited", LIMIT);
+    bootstrap.cluster("limited", limited.port()).http2();
     bootstrap.virtualHost("grpc", AUTHORITY);
+    bootstrap.virtualHost("limited", LIMITED_AUTHORITY);
     sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1");
-    channel = NettyChannelBuilder.forAddress("127.0.0.1", sidecar.listenerPort())
+    channel = channel(AUTHORITY);
+    limitedChannel = channel(LIMITED_AUTHORITY);
+  }
+
+  private static ManagedChannel channel(String authority) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", sidecar.listenerPort())
         .usePlaintext()
-        .overrideAuthority(AUTHORITY)
+        .overrideAuthority(authority)
         .maxInboundMessageSize(GrpcBackend.MAX_MESSAGE)
         .build();
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    for (ManagedChannel c : new ManagedChannel[] {channel, limitedChannel}) {
+      if (c != null) {
+        c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
     if (sidecar != null) {
       sidecar.close();
     }
     if (servers != null) {
       servers.forEach(GrpcBackend::close);
+    }
+    if (limited != null) {
+      limited.close();
     }
   }
 
@@ -230,6 +254,117 @@ class GrpcE2E {
 
     assertThat(echoed).hasSize(big.length);
     assertThat(echoed).isEqualTo(big);
+  }
+
+  @Test
+  void gzipCompressedMessagesPass() {
+    byte[] text = "compress me ".repeat(100_000).getBytes(StandardCharsets.UTF_8);
+
+    byte[] echoed = ClientCalls.blockingUnaryCall(channel, GrpcBackend.BYTES, options().withCompression("gzip"), text);
+
+    assertThat(echoed).isEqualTo(text);
+  }
+
+  @Test
+  void requestMetadataAndAuthorityReachTheServer() {
+    Metadata headers = new Metadata();
+    Metadata.Key<String> user = Metadata.Key.of("x-user", Metadata.ASCII_STRING_MARSHALLER);
+    Metadata.Key<byte[]> token = Metadata.Key.of("x-token-bin", Metadata.BINARY_BYTE_MARSHALLER);
+    headers.put(user, "alice");
+    headers.put(token, new byte[] {9, 0, (byte) 0xfe});
+    Channel withHeaders = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+
+    String reply = ClientCalls.blockingUnaryCall(withHeaders, GrpcBackend.WHO, options(), "meta");
+
+    GrpcBackend server = servers.stream().filter(s -> reply.startsWith(s.name() + ":")).findFirst().orElseThrow();
+    assertThat(server.lastAuthority()).isEqualTo(AUTHORITY);
+    assertThat(server.lastHeaders().get(user)).isEqualTo("alice");
+    assertThat(server.lastHeaders().get(token)).containsExactly(9, 0, 0xfe);
+    assertThat(server.lastHeaders().get(Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER)))
+        .isNotBlank();
+  }
+
+  @Test
+  void serverMayEndABidiCallBeforeTheClientHalfCloses() throws Exception {
+    LinkedBlockingQueue<String> responses = new LinkedBlockingQueue<>();
+    CompletableFuture<Status> end = new CompletableFuture<>();
+    StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(
+        channel.newCall(GrpcBackend.ECHO_UNTIL_BYE, options()), new StreamObserver<>() {
+          @Override
+          public void onNext(String value) {
+            responses.add(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            end.complete(Status.OK);
+          }
+        });
+
+    requests.onNext("hi");
+    assertThat(responses.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("echo:hi");
+    requests.onNext("bye");
+
+    Status status = end.get(NO_HANG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(status.getCode()).as("status %s", status).isEqualTo(Status.Code.OK);
+    assertThat(responses).containsExactly("echo:bye");
+    requests.onCompleted();
+    assertThat(ClientCalls.blockingUnaryCall(channel, GrpcBackend.WHO, options(), "after")).endsWith(":after");
+  }
+
+  @Test
+  void callsBeyondTheUpstreamConcurrentStreamLimitWaitInsteadOfFailing() throws Exception {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 5 * LIMIT; i++) {
+      CompletableFuture<String> call = new CompletableFuture<>();
+      ClientCalls.asyncUnaryCall(limitedChannel.newCall(GrpcBackend.HOLD, options()), "300", observer(call));
+      calls.add(call);
+    }
+
+    for (CompletableFuture<String> call : calls) {
+      assertThat(call.get(NO_HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("limited:held");
+    }
+    assertThat(limited.maxConcurrentHolds()).isBetween(1, LIMIT);
+  }
+
+  @Test
+  void slowClientBackPressuresAServerStreamLargerThanTheSidecarMemory() throws Exception {
+    int messages = 160; // 160 MiB: more than the sidecar's heap and direct memory together
+    LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    ClientCall<String, byte[]> call = channel.newCall(GrpcBackend.FLOOD, options());
+    call.start(new ClientCall.Listener<>() {
+      @Override
+      public void onMessage(byte[] message) {
+        events.add(message);
+      }
+
+      @Override
+      public void onClose(Status status, Metadata trailers) {
+        events.add(status);
+      }
+    }, new Metadata());
+    call.sendMessage(Integer.toString(messages));
+    call.halfClose();
+    // Read nothing for a while: the server fills every window and buffer on the way and must stop.
+    Thread.sleep(1000);
+    assertThat(sidecar.process().isAlive()).isTrue();
+
+    for (int i = 0; i < messages; i++) {
+      call.request(1);
+      Object event = events.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS);
+      assertThat(event).as("message %d", i).isInstanceOf(byte[].class);
+      assertThat((byte[]) event).as("message %d", i).isEqualTo(GrpcBackend.floodMessage(i));
+    }
+    call.request(1);
+    Object last = events.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS);
+    assertThat(last).isInstanceOf(Status.class);
+    assertThat(((Status) last).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(sidecar.process().isAlive()).isTrue();
   }
 
   @Test

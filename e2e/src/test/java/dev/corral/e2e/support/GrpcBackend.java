@@ -6,9 +6,14 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.MethodType;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -21,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -52,6 +58,16 @@ public final class GrpcBackend implements AutoCloseable {
   /** Echoes the bytes it receives. */
   public static final MethodDescriptor<byte[], byte[]> BYTES = method("Bytes", MethodType.UNARY, bytes(), bytes());
 
+  /** Request {@code n}: answers n messages of 1 MiB (first four bytes: the index), honouring flow control. */
+  public static final MethodDescriptor<String, byte[]> FLOOD =
+      method("Flood", MethodType.SERVER_STREAMING, strings(), bytes());
+  /** Request {@code millis}: answers {@code <server name>:held} after that long. */
+  public static final MethodDescriptor<String, String> HOLD = method("Hold", MethodType.UNARY, strings(), strings());
+  /** Echoes like {@link #ECHO} but ends the call (OK) right after echoing {@code bye}, half-close or not. */
+  public static final MethodDescriptor<String, String> ECHO_UNTIL_BYE =
+      method("EchoUntilBye", MethodType.BIDI_STREAMING, strings(), strings());
+  public static final int FLOOD_MESSAGE = 1024 * 1024;
+
   public static final Status FAILURE =
       Status.RESOURCE_EXHAUSTED.withDescription("over quota: 3 > 2 (café, 100%)");
   public static final Metadata.Key<String> REASON = Metadata.Key.of("x-corral-reason", Metadata.ASCII_STRING_MARSHALLER);
@@ -64,8 +80,17 @@ public final class GrpcBackend implements AutoCloseable {
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   private final AtomicReference<Deadline> slowDeadline = new AtomicReference<>();
   private volatile CountDownLatch slowCancelled = new CountDownLatch(1);
+  private final AtomicReference<Metadata> lastHeaders = new AtomicReference<>();
+  private final AtomicReference<String> lastAuthority = new AtomicReference<>();
+  private final AtomicInteger holding = new AtomicInteger();
+  private final AtomicInteger maxHolding = new AtomicInteger();
 
   public GrpcBackend(String name) {
+    this(name, Integer.MAX_VALUE);
+  }
+
+  /** {@code maxConcurrentCalls}: the server's SETTINGS_MAX_CONCURRENT_STREAMS per connection. */
+  public GrpcBackend(String name, int maxConcurrentCalls) {
     this.name = name;
     ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
         .addMethod(WHO, ServerCalls.asyncUnaryCall((request, out) -> {
@@ -135,11 +160,70 @@ public final class GrpcBackend implements AutoCloseable {
           out.onNext(request);
           out.onCompleted();
         }))
+        .addMethod(FLOOD, ServerCalls.asyncServerStreamingCall((request, out) -> {
+          ServerCallStreamObserver<byte[]> call = (ServerCallStreamObserver<byte[]>) out;
+          int n = Integer.parseInt(request);
+          int[] next = {0};
+          call.setOnReadyHandler(() -> {
+            while (call.isReady() && next[0] < n) {
+              call.onNext(floodMessage(next[0]++));
+            }
+            if (next[0] == n) {
+              next[0]++;
+              call.onCompleted();
+            }
+          });
+        }))
+        .addMethod(HOLD, ServerCalls.asyncUnaryCall((request, out) -> {
+          int now = holding.incrementAndGet();
+          maxHolding.accumulateAndGet(now, Math::max);
+          timer.schedule(() -> {
+            holding.decrementAndGet();
+            out.onNext(name + ":held");
+            out.onCompleted();
+          }, Long.parseLong(request), TimeUnit.MILLISECONDS);
+        }))
+        .addMethod(ECHO_UNTIL_BYE, ServerCalls.asyncBidiStreamingCall(out -> new StreamObserver<String>() {
+          private boolean done;
+
+          @Override
+          public void onNext(String value) {
+            if (done) {
+              return;
+            }
+            out.onNext("echo:" + value);
+            if (value.equals("bye")) {
+              done = true;
+              out.onCompleted();
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {
+            if (!done) {
+              done = true;
+              out.onCompleted();
+            }
+          }
+        }))
         .build();
+    ServerInterceptor recordHeaders = new ServerInterceptor() {
+      @Override
+      public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+          ServerCallHandler<Q, R> next) {
+        lastHeaders.set(headers);
+        lastAuthority.set(call.getAuthority());
+        return next.startCall(call, headers);
+      }
+    };
     try {
       server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
           .maxInboundMessageSize(MAX_MESSAGE)
-          .addService(service)
+          .maxConcurrentCallsPerConnection(maxConcurrentCalls)
+          .addService(ServerInterceptors.intercept(service, recordHeaders))
           .build()
           .start();
     } catch (IOException e) {
@@ -156,6 +240,34 @@ public final class GrpcBackend implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** A {@link #FLOOD} message: 1 MiB, the index in its first four bytes, the rest a pattern. */
+  public static byte[] floodMessage(int index) {
+    byte[] message = new byte[FLOOD_MESSAGE];
+    for (int i = 4; i < message.length; i++) {
+      message[i] = (byte) (i * 31 + index);
+    }
+    message[0] = (byte) (index >>> 24);
+    message[1] = (byte) (index >>> 16);
+    message[2] = (byte) (index >>> 8);
+    message[3] = (byte) index;
+    return message;
+  }
+
+  /** The request headers (metadata) of the last call, as the server received them. */
+  public Metadata lastHeaders() {
+    return lastHeaders.get();
+  }
+
+  /** The {@code :authority} of the last call. */
+  public String lastAuthority() {
+    return lastAuthority.get();
+  }
+
+  /** The most {@link #HOLD} calls this server ever had in progress at once. */
+  public int maxConcurrentHolds() {
+    return maxHolding.get();
   }
 
   public int port() {
