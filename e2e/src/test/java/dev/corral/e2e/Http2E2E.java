@@ -7,6 +7,7 @@ import dev.corral.e2e.support.BootstrapBuilder;
 import dev.corral.e2e.support.H2Backend;
 import dev.corral.e2e.support.H2Client;
 import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.SidecarProcess;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
@@ -38,6 +39,8 @@ class Http2E2E {
   /** Routed to the HTTP/2 upstream; anything else goes to the HTTP/1.1 backends. */
   private static final String H2_AUTHORITY = "h2.corral.test";
   private static final String H1_AUTHORITY = "app.corral.test";
+  /** Routed to a cluster whose only endpoint refuses connections. */
+  private static final String DEAD_AUTHORITY = "dead.corral.test";
   private static final long NO_HANG_SECONDS = 20;
 
   static List<HttpBackend> backends;
@@ -49,6 +52,13 @@ class Http2E2E {
     backends = List.of(new HttpBackend("a"), new HttpBackend("b"), new HttpBackend("c"));
     backends.forEach(b -> b.handler(exchange -> {
       byte[] received = exchange.getRequestBody().readAllBytes();
+      if (exchange.getRequestURI().getPath().equals("/big")) {
+        byte[] big = pattern(Integer.parseInt(exchange.getRequestURI().getQuery()));
+        exchange.sendResponseHeaders(200, big.length);
+        exchange.getResponseBody().write(big);
+        exchange.close();
+        return;
+      }
       byte[] body = ("backend " + b.name() + " " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
           + " " + received.length + " " + H2Backend.sha256(received)).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("content-type", "text/plain");
@@ -62,6 +72,8 @@ class Http2E2E {
     bootstrap.cluster("h2", h2.port()).http2();
     // "localhost" lets the JDK client (which will not set Host) reach the HTTP/2 upstream.
     bootstrap.virtualHost("h2", H2_AUTHORITY, "localhost");
+    bootstrap.cluster("dead", Ports.free());
+    bootstrap.virtualHost("dead", DEAD_AUTHORITY);
     sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1");
   }
 
@@ -215,6 +227,91 @@ class Http2E2E {
       assertThat(upstream2xx("h1")).isEqualTo(h1Before + 6);
       assertThat(upstream2xx("h2")).isEqualTo(h2Before + 4);
     });
+  }
+
+  @Test
+  void largeBodiesCrossHttp2FlowControlBothWays() throws Exception {
+    int size = 8 * 1024 * 1024;
+    byte[] upload = pattern(size);
+    try (H2Client toH1 = H2Client.connect(sidecar.listenerPort(), H1_AUTHORITY);
+        H2Client toH2 = H2Client.connect(sidecar.listenerPort(), H2_AUTHORITY)) {
+      CompletableFuture<H2Client.Response> download = toH1.get("/big?" + size);
+      CompletableFuture<H2Client.Response> toHttp1 = toH1.send(HttpMethod.POST, "/up", upload, Map.of());
+      CompletableFuture<H2Client.Response> toHttp2 = toH2.send(HttpMethod.POST, "/up", upload, Map.of());
+
+      assertThat(join(download).status()).isEqualTo(200);
+      assertThat(H2Backend.sha256(join(download).body())).isEqualTo(H2Backend.sha256(upload));
+      assertThat(join(toHttp1).bodyText()).endsWith(" POST /up " + size + " " + H2Backend.sha256(upload));
+      assertThat(join(toHttp2).bodyText()).isEqualTo("h2 h2 POST /up " + size);
+      assertThat(join(toHttp2).trailers().get("x-body-sha256")).isEqualTo(H2Backend.sha256(upload));
+    }
+  }
+
+  @Test
+  void http1ClientStreamsAChunkedBodyToTheHttp2Upstream() throws Exception {
+    byte[] upload = pattern(200_000);
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    // An InputStream publisher has no known length: the JDK sends Transfer-Encoding: chunked.
+    HttpResponse<String> response = client.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + sidecar.listenerPort() + "/chunked"))
+            .timeout(Duration.ofSeconds(NO_HANG_SECONDS))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(upload)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("h2 h2 POST /chunked " + upload.length);
+  }
+
+  @Test
+  void reconnectsAfterTheHttp2UpstreamClosesItsConnection() throws Exception {
+    try (H2Client client = H2Client.connect(sidecar.listenerPort(), H2_AUTHORITY)) {
+      assertThat(join(client.get("/before")).status()).isEqualTo(200);
+      int connectionsBefore = h2.connections();
+
+      h2.closeConnections();
+      await().atMost(Duration.ofSeconds(NO_HANG_SECONDS)).until(() -> gauge("corral_upstream_cx_active", "h2") == 0);
+
+      H2Client.Response after = join(client.get("/after"));
+      assertThat(after.status()).isEqualTo(200);
+      assertThat(after.bodyText()).isEqualTo("h2 h2 GET /after 0");
+      assertThat(h2.connections()).isEqualTo(connectionsBefore + 1);
+    }
+  }
+
+  @Test
+  void aFailingUpstreamFailsOnlyItsOwnStreams() throws Exception {
+    try (H2Client toDead = H2Client.connect(sidecar.listenerPort(), DEAD_AUTHORITY)) {
+      List<CompletableFuture<H2Client.Response>> dead = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        dead.add(toDead.get("/dead/" + i));
+      }
+
+      for (CompletableFuture<H2Client.Response> response : dead) {
+        assertThat(join(response).status()).isEqualTo(503);
+      }
+      // The same connection still serves a stream whose :authority routes to a healthy cluster.
+      H2Client.Response alive = join(toDead.send(HttpMethod.GET, "/alive", new byte[0], Map.of("host", H1_AUTHORITY)));
+      assertThat(alive.status()).isEqualTo(200);
+      assertThat(alive.bodyText()).startsWith("backend ");
+      assertThat(join(toDead.get("/again")).status()).isEqualTo(503);
+    }
+  }
+
+  private static byte[] pattern(int size) {
+    byte[] bytes = new byte[size];
+    for (int i = 0; i < size; i++) {
+      bytes[i] = (byte) (i * 7 + i / 4096);
+    }
+    return bytes;
+  }
+
+  private static long gauge(String metric, String cluster) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(sidecar.adminUri("/stats/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+    Matcher m = Pattern.compile("(?m)^" + metric + "\\{cluster=\"" + cluster + "\"} (\\S+)$").matcher(response.body());
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
   }
 
   private static long upstream2xx(String cluster) throws Exception {

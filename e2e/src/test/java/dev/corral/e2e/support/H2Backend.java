@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -22,6 +24,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,6 +45,7 @@ public final class H2Backend implements AutoCloseable {
   private final Channel server;
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger connections = new AtomicInteger();
+  private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
   public H2Backend(String name) {
     this.name = name;
@@ -50,6 +54,7 @@ public final class H2Backend implements AutoCloseable {
           @Override
           protected void initChannel(Channel ch) {
             connections.incrementAndGet();
+            open.add(ch);
             ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
                 new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                   @Override
@@ -74,6 +79,11 @@ public final class H2Backend implements AutoCloseable {
   /** TCP connections accepted so far. */
   public int connections() {
     return connections.get();
+  }
+
+  /** Closes every accepted connection (HTTP/2: GOAWAY, then close), as a restarting server would. */
+  public void closeConnections() {
+    open.close().syncUninterruptibly();
   }
 
   public static String sha256(byte[] bytes) {
