@@ -16,7 +16,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
@@ -334,7 +336,7 @@ class GrpcE2E {
 
   @Test
   void slowClientBackPressuresAServerStreamLargerThanTheSidecarMemory() throws Exception {
-    int messages = 160; // 160 MiB: more than the sidecar's heap and direct memory together
+    int messages = 96; // 96 MiB: more than the sidecar's heap or direct memory (64 MiB each)
     LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
     ClientCall<String, byte[]> call = channel.newCall(GrpcBackend.FLOOD, options());
     call.start(new ClientCall.Listener<>() {
@@ -364,6 +366,45 @@ class GrpcE2E {
     Object last = events.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS);
     assertThat(last).isInstanceOf(Status.class);
     assertThat(((Status) last).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(sidecar.process().isAlive()).isTrue();
+  }
+
+  @Test
+  void slowServerBackPressuresAClientStreamLargerThanTheSidecarMemory() throws Exception {
+    int messages = 96; // 96 MiB, more than the sidecar's memory, as fast as flow control allows
+    CompletableFuture<String> reply = new CompletableFuture<>();
+    ClientCalls.asyncClientStreamingCall(channel.newCall(GrpcBackend.SINK, options()),
+        new ClientResponseObserver<byte[], String>() {
+          private int next;
+
+          @Override
+          public void beforeStart(ClientCallStreamObserver<byte[]> requests) {
+            requests.setOnReadyHandler(() -> {
+              while (requests.isReady() && next < messages) {
+                requests.onNext(GrpcBackend.floodMessage(next++));
+              }
+              if (next == messages) {
+                next++;
+                requests.onCompleted();
+              }
+            });
+          }
+
+          @Override
+          public void onNext(String value) {
+            reply.complete(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            reply.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+
+    assertThat(reply.get(NO_HANG.toSeconds() * 2, TimeUnit.SECONDS)).isEqualTo(messages + " ok");
     assertThat(sidecar.process().isAlive()).isTrue();
   }
 

@@ -66,6 +66,12 @@ public final class GrpcBackend implements AutoCloseable {
   /** Echoes like {@link #ECHO} but ends the call (OK) right after echoing {@code bye}, half-close or not. */
   public static final MethodDescriptor<String, String> ECHO_UNTIL_BYE =
       method("EchoUntilBye", MethodType.BIDI_STREAMING, strings(), strings());
+  /**
+   * Reads nothing for a second, then one message at a time; answers {@code <count> ok} when every
+   * message was {@link #floodMessage} of its index, else names the first that was not.
+   */
+  public static final MethodDescriptor<byte[], String> SINK =
+      method("Sink", MethodType.CLIENT_STREAMING, bytes(), strings());
   public static final int FLOOD_MESSAGE = 1024 * 1024;
 
   public static final Status FAILURE =
@@ -173,6 +179,33 @@ public final class GrpcBackend implements AutoCloseable {
               call.onCompleted();
             }
           });
+        }))
+        .addMethod(SINK, ServerCalls.asyncClientStreamingCall(out -> {
+          ServerCallStreamObserver<String> call = (ServerCallStreamObserver<String>) out;
+          call.disableAutoRequest();
+          timer.schedule(() -> call.request(1), 1, TimeUnit.SECONDS);
+          return new StreamObserver<byte[]>() {
+            private int count;
+            private String mismatch;
+
+            @Override
+            public void onNext(byte[] value) {
+              if (mismatch == null && !java.util.Arrays.equals(value, floodMessage(count))) {
+                mismatch = "message " + count + " differs";
+              }
+              count++;
+              call.request(1);
+            }
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {
+              out.onNext(mismatch != null ? mismatch : count + " ok");
+              out.onCompleted();
+            }
+          };
         }))
         .addMethod(HOLD, ServerCalls.asyncUnaryCall((request, out) -> {
           int now = holding.incrementAndGet();
