@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.e2e.support.BootstrapBuilder;
 import dev.corral.e2e.support.GrpcBackend;
+import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.SidecarProcess;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -54,11 +55,16 @@ class GrpcE2E {
   private static final String AUTHORITY = "greeter.corral.test";
   private static final String LIMITED_AUTHORITY = "limited.corral.test";
   private static final int LIMIT = 4;
+  /** Routed to a cluster whose only endpoint refuses connections. */
+  private static final String GONE_AUTHORITY = "gone.corral.test";
+  /** Routed to a server that one test shuts down mid-call. */
+  private static final String DOOMED_AUTHORITY = "doomed.corral.test";
   private static final Duration NO_HANG = Duration.ofSeconds(20);
 
   static List<GrpcBackend> servers;
   /** A server that accepts at most {@link #LIMIT} concurrent streams per connection. */
   static GrpcBackend limited;
+  static GrpcBackend doomed;
   static SidecarProcess sidecar;
   static ManagedChannel channel;
   static ManagedChannel limitedChannel;
@@ -72,6 +78,11 @@ class GrpcE2E {
     bootstrap.cluster("limited", limited.port()).http2();
     bootstrap.virtualHost("grpc", AUTHORITY);
     bootstrap.virtualHost("limited", LIMITED_AUTHORITY);
+    bootstrap.cluster("gone", Ports.free()).http2();
+    bootstrap.virtualHost("gone", GONE_AUTHORITY);
+    doomed = new GrpcBackend("doomed");
+    bootstrap.cluster("doomed", doomed.port()).http2();
+    bootstrap.virtualHost("doomed", DOOMED_AUTHORITY);
     sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1");
     channel = channel(AUTHORITY);
     limitedChannel = channel(LIMITED_AUTHORITY);
@@ -100,6 +111,9 @@ class GrpcE2E {
     }
     if (limited != null) {
       limited.close();
+    }
+    if (doomed != null) {
+      doomed.close();
     }
   }
 
@@ -409,6 +423,58 @@ class GrpcE2E {
   }
 
   @Test
+  void unreachableUpstreamEndsTheCallUnavailable() throws Exception {
+    ManagedChannel gone = channel(GONE_AUTHORITY);
+    try {
+      StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+          () -> ClientCalls.blockingUnaryCall(gone, GrpcBackend.WHO, options(), "anyone?"));
+
+      assertThat(e).isNotNull();
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    } finally {
+      gone.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void upstreamDyingMidStreamEndsTheCallWithAnErrorAndCountsAReset() throws Exception {
+    long resetsBefore = upstreamRequests("doomed", "reset");
+    ManagedChannel toDoomed = channel(DOOMED_AUTHORITY);
+    try {
+      LinkedBlockingQueue<String> responses = new LinkedBlockingQueue<>();
+      CompletableFuture<Status> end = new CompletableFuture<>();
+      StreamObserver<String> requests = ClientCalls.asyncBidiStreamingCall(
+          toDoomed.newCall(GrpcBackend.ECHO, options()), new StreamObserver<>() {
+            @Override
+            public void onNext(String value) {
+              responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              end.complete(Status.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+              end.complete(Status.OK);
+            }
+          });
+      requests.onNext("first");
+      assertThat(responses.poll(NO_HANG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("echo:first");
+
+      doomed.close();
+
+      Status status = end.get(NO_HANG.toSeconds(), TimeUnit.SECONDS);
+      assertThat(status.getCode()).as("status %s", status).isNotEqualTo(Status.Code.OK);
+      await().atMost(NO_HANG).untilAsserted(
+          () -> assertThat(upstreamRequests("doomed", "reset")).isEqualTo(resetsBefore + 1));
+    } finally {
+      toDoomed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void prometheusCountsTheUpstreamRequestsOfTheCluster() throws Exception {
     long before = upstream2xx("grpc");
     for (int i = 0; i < 7; i++) {
@@ -419,12 +485,16 @@ class GrpcE2E {
   }
 
   private static long upstream2xx(String cluster) throws Exception {
+    return upstreamRequests(cluster, "2xx");
+  }
+
+  private static long upstreamRequests(String cluster, String responseClass) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(sidecar.adminUri("/stats/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     Matcher m = Pattern.compile("(?m)^corral_upstream_rq_total\\{cluster=\"" + cluster
-        + "\",response_class=\"2xx\"} (\\S+)$").matcher(response.body());
-    assertThat(m.find()).as("2xx counter of cluster %s in:%n%s", cluster, response.body()).isTrue();
+        + "\",response_class=\"" + responseClass + "\"} (\\S+)$").matcher(response.body());
+    assertThat(m.find()).as("%s counter of cluster %s in:%n%s", responseClass, cluster, response.body()).isTrue();
     return (long) Double.parseDouble(m.group(1));
   }
 
