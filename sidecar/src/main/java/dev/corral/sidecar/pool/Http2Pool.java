@@ -15,11 +15,13 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +35,11 @@ final class Http2Pool implements ConnectionPool {
   private final Host host;
   private final ClusterStats stats;
   private final ArrayDeque<UpstreamListener> waiting = new ArrayDeque<>();
+  private final long connectTimeoutMillis;
+  /** The connection new streams go to, once the server's SETTINGS (its stream limit) arrived. */
   private Channel connection;
+  /** Connected, waiting for the server's first SETTINGS frame. */
+  private Channel handshaking;
   private boolean connecting;
   private int openConnections;
 
@@ -41,6 +47,7 @@ final class Http2Pool implements ConnectionPool {
     this.loop = loop;
     this.host = host;
     this.stats = stats;
+    this.connectTimeoutMillis = settings.connectTimeout().toMillis();
     this.bootstrap = bootstrap
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
         .handler(new ChannelInitializer<Channel>() {
@@ -54,6 +61,9 @@ final class Http2Pool implements ConnectionPool {
                 Http2FrameCodecBuilder.forClient()
                     .initialSettings(Http2Settings.defaultSettings().pushEnabled(false)
                         .initialWindowSize(1 << 20))
+                    // Streams beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS wait for a free
+                    // slot instead of failing (a 502 to the client).
+                    .encoderEnforceMaxConcurrentStreams(true)
                     .build(),
                 new Http2MultiplexHandler(new RefusePushes()),
                 new ConnectionWatcher());
@@ -77,23 +87,41 @@ final class Http2Pool implements ConnectionPool {
     connecting = true;
     ChannelFuture future = bootstrap.connect(host.address());
     future.addListener(f -> {
-      connecting = false;
       if (f.isSuccess()) {
         openConnections++;
         stats.connectionOpened();
-        connection = future.channel();
-        UpstreamListener listener;
-        while ((listener = waiting.poll()) != null) {
-          openStream(connection, listener);
-        }
+        // Streams opened before the server's SETTINGS could exceed its SETTINGS_MAX_CONCURRENT_STREAMS
+        // and be refused; wait for them (the codec then queues streams beyond the limit).
+        Channel channel = future.channel();
+        handshaking = channel;
+        loop.schedule(() -> {
+          if (handshaking == channel) {
+            channel.close();
+          }
+        }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
       } else {
+        connecting = false;
         stats.connectFailed();
-        UpstreamListener listener;
-        while ((listener = waiting.poll()) != null) {
-          listener.onUpstreamFailure(f.cause());
-        }
+        failWaiting(f.cause());
       }
     });
+  }
+
+  private void handshakeDone(Channel channel) {
+    handshaking = null;
+    connecting = false;
+    connection = channel;
+    UpstreamListener listener;
+    while ((listener = waiting.poll()) != null) {
+      openStream(channel, listener);
+    }
+  }
+
+  private void failWaiting(Throwable cause) {
+    UpstreamListener listener;
+    while ((listener = waiting.poll()) != null) {
+      listener.onUpstreamFailure(cause);
+    }
   }
 
   private void openStream(Channel parent, UpstreamListener listener) {
@@ -117,6 +145,9 @@ final class Http2Pool implements ConnectionPool {
     if (connection != null) {
       connection.close();
     }
+    if (handshaking != null) {
+      handshaking.close();
+    }
   }
 
   @Override
@@ -128,7 +159,9 @@ final class Http2Pool implements ConnectionPool {
   private final class ConnectionWatcher extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof Http2GoAwayFrame && connection == ctx.channel()) {
+      if (msg instanceof Http2SettingsFrame && handshaking == ctx.channel()) {
+        handshakeDone(ctx.channel());
+      } else if (msg instanceof Http2GoAwayFrame && connection == ctx.channel()) {
         connection = null;
       }
       ReferenceCountUtil.release(msg);
@@ -149,6 +182,11 @@ final class Http2Pool implements ConnectionPool {
       stats.connectionClosed();
       if (connection == ctx.channel()) {
         connection = null;
+      }
+      if (handshaking == ctx.channel()) {
+        handshaking = null;
+        connecting = false;
+        failWaiting(new IOException("connection closed before the server's HTTP/2 SETTINGS"));
       }
     }
 
