@@ -2,6 +2,7 @@ package dev.corral.sidecar.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
 import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
@@ -15,23 +16,52 @@ import java.util.concurrent.ConcurrentHashMap;
  * event loop holding that loop's balancer and connection pools, so the request path shares nothing
  * between loops but the hosts' load counters.
  */
-public final class Cluster {
+public final class Cluster implements HealthSink {
   private final String name;
   private final List<Host> hosts;
   private final LoadBalancer.Factory balancers;
   private final ConnectionPool.Settings poolSettings;
+  private final CircuitBreakers breakers;
+  private final double panicPercent;
+  private volatile HostSet hostSet;
   private final ClusterStats stats;
   private final Bootstrap upstreamBootstrap;
   private final Map<EventLoop, ClusterWorker> workers = new ConcurrentHashMap<>();
 
   public Cluster(String name, List<Host> hosts, LoadBalancer.Factory balancers,
-      ConnectionPool.Settings poolSettings, ClusterStats stats, Bootstrap upstreamBootstrap) {
+      ConnectionPool.Settings poolSettings, CircuitBreakers breakers, double panicPercent,
+      ClusterStats stats, Bootstrap upstreamBootstrap) {
     this.name = requireNonNull(name, "name");
     this.hosts = List.copyOf(hosts);
     this.balancers = requireNonNull(balancers, "balancers");
     this.poolSettings = requireNonNull(poolSettings, "poolSettings");
     this.stats = requireNonNull(stats, "stats");
     this.upstreamBootstrap = requireNonNull(upstreamBootstrap, "upstreamBootstrap");
+    this.breakers = requireNonNull(breakers, "breakers");
+    this.panicPercent = panicPercent;
+    publishHostSet();
+  }
+
+  /** The membership balancers pick from now; replaced whole when a host's health changes. */
+  public HostSet hostSet() {
+    return hostSet;
+  }
+
+  public CircuitBreakers breakers() {
+    return breakers;
+  }
+
+  @Override
+  public synchronized void setHealth(Host host, HealthFlag flag, boolean failed) {
+    if (host.setHealth(flag, failed)) {
+      publishHostSet();
+    }
+  }
+
+  private void publishHostSet() {
+    HostSet set = HostSet.of(hosts, panicPercent);
+    hostSet = set;
+    stats.membership(set.all().size(), set.healthy().size());
   }
 
   public String name() {
@@ -59,12 +89,12 @@ public final class Cluster {
     return worker;
   }
 
-  LoadBalancer newBalancer() {
-    return balancers.create(hosts);
+  LoadBalancer newBalancer(List<Host> routable) {
+    return balancers.create(routable);
   }
 
   ConnectionPool newPool(EventLoop loop, Host host) {
-    return ConnectionPool.create(loop, upstreamBootstrap, host, poolSettings, stats);
+    return ConnectionPool.create(loop, upstreamBootstrap, host, poolSettings, breakers, stats);
   }
 
   /** Open upstream connections to {@code host}, summed over loops (read racily, for /clusters). */

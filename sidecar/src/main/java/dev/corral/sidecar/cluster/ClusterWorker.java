@@ -2,21 +2,25 @@ package dev.corral.sidecar.cluster;
 
 import dev.corral.sidecar.pool.ConnectionPool;
 import io.netty.channel.EventLoop;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
-/** One event loop's part of a cluster: its balancer and a connection pool per host. Loop-confined. */
+/**
+ * One event loop's part of a cluster: its balancer over the current host set and a connection pool
+ * per host. Loop-confined; a new balancer is built when the cluster publishes a new host set.
+ */
 public final class ClusterWorker {
   private final Cluster cluster;
   private final EventLoop loop;
-  private final LoadBalancer balancer;
   private final Map<Host, ConnectionPool> pools = new ConcurrentHashMap<>();
+  private HostSet seen;
+  private LoadBalancer balancer;
 
   ClusterWorker(Cluster cluster, EventLoop loop) {
     this.cluster = cluster;
     this.loop = loop;
-    this.balancer = cluster.newBalancer();
   }
 
   public Cluster cluster() {
@@ -27,8 +31,34 @@ public final class ClusterWorker {
     return loop;
   }
 
+  private LoadBalancer balancer() {
+    HostSet current = cluster.hostSet();
+    if (current != seen) {
+      seen = current;
+      balancer = cluster.newBalancer(current.routable());
+    }
+    if (current.panic()) {
+      cluster.stats().panicPick();
+    }
+    return balancer;
+  }
+
   public @Nullable Host pick(PickContext context) {
-    return balancer.pick(context);
+    return balancer().pick(context);
+  }
+
+  /**
+   * Picks avoiding {@code previous} (Envoy's previous_hosts retry predicate): up to
+   * {@code attempts} more picks when one lands on a host already tried; then the last pick stands.
+   */
+  public @Nullable Host pickAvoiding(PickContext context, Collection<Host> previous, int attempts) {
+    LoadBalancer lb = balancer();
+    Host host = lb.pick(context);
+    for (int i = 0; i < attempts && host != null && previous.contains(host); i++) {
+      // A hash would land on the same host again: re-pick without it, like Envoy's rehash.
+      host = lb.pick(context.hasHash() ? PickContext.ofHash(context.hash() * 31 + i + 1) : context);
+    }
+    return host;
   }
 
   public ConnectionPool pool(Host host) {

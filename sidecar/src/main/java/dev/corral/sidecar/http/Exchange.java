@@ -4,18 +4,18 @@ import dev.corral.sidecar.cluster.Cluster;
 import dev.corral.sidecar.cluster.ClusterWorker;
 import dev.corral.sidecar.cluster.Host;
 import dev.corral.sidecar.cluster.PickContext;
-import dev.corral.sidecar.pool.UpstreamListener;
+import dev.corral.sidecar.cluster.outlier.LocalOriginFailure;
+import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.pool.UpstreamStream;
+import dev.corral.sidecar.retry.RetryDecision;
+import dev.corral.sidecar.retry.RetryPolicy;
+import dev.corral.sidecar.retry.UpstreamFailure;
 import dev.corral.sidecar.route.HashResult;
 import dev.corral.sidecar.route.Route;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -23,37 +23,50 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ScheduledFuture;
 
 /**
- * One request and its response, relayed between a {@link Downstream} and an upstream stream:
- * route, pick a host, take a pooled connection, then stream both bodies with back-pressure.
- * Everything runs on the downstream's event loop; nothing here blocks or aggregates.
+ * One request and its response, relayed between a {@link Downstream} and the upstream: route, admit
+ * (circuit breaker), then one {@link Attempt} after another until a response can be passed on.
+ * A failed try is retried, per the route's retry policy and the cluster's retry budget, as long as
+ * nothing went downstream yet and the request body still fits the replay buffer. Bodies stream both
+ * ways with back-pressure. Everything runs on the downstream's event loop; nothing blocks.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange {
+  /** Request bodies up to this size are kept so that a retry can send them again. */
+  static final int REPLAY_BUFFER_BYTES = 64 * 1024;
+
   private final Downstream downstream;
   private final ConnectionManager manager;
   private final long startNanos = System.nanoTime();
   private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
 
   private HttpRequest request;
+  private NettyRequestHead head;
   private Cluster cluster;
-  private Host host;
-  private UpstreamStream upstream;
+  private ClusterWorker worker;
+  private PickContext pickContext;
+  private RetryPolicy retryPolicy;
+  private ReplayBuffer replay;
+  private Attempt attempt;
+  private final List<Host> triedHosts = new ArrayList<>(2);
+  private int retriesMade;
+  private boolean retrySlotHeld;
+  private boolean admitted;
   private String setCookie;
-  private ScheduledFuture<?> timeout;
-  private long upstreamStartNanos;
+  private ScheduledFuture<?> routeTimer;
   private int status;
   private boolean upgradeRequested;
   private boolean requestComplete;
   private boolean responseStarted;
   private boolean finished;
-  /** True while the pool is asked for a stream from inside a downstream read. */
+  /** True while a try asks its pool for a stream from inside a downstream read. */
   private boolean acquiring;
 
   Exchange(Downstream downstream, ConnectionManager manager) {
@@ -61,12 +74,12 @@ final class Exchange implements UpstreamListener {
     this.manager = manager;
   }
 
-  // ---- downstream side ----
+  // ---- the request arrives ----
 
   void start(HttpRequest request) {
     this.request = request;
     requestComplete = request instanceof LastHttpContent;
-    NettyRequestHead head = NettyRequestHead.of(request, downstream.remoteAddress());
+    head = NettyRequestHead.of(request, downstream.remoteAddress());
     Route route = manager.routes().match(head);
     if (route == null) {
       reply(HttpResponseStatus.NOT_FOUND, "no route for " + head.authority() + head.path());
@@ -78,15 +91,18 @@ final class Exchange implements UpstreamListener {
       reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "unknown cluster " + clusterName);
       return;
     }
-    HashResult hash = route.hash(head);
-    setCookie = hash.setCookie();
-    ClusterWorker worker = cluster.worker(downstream.eventLoop());
-    host = worker.pick(hash.present() ? PickContext.ofHash(hash.hash()) : PickContext.none());
-    if (host == null) {
-      cluster.stats().noHost();
-      reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream for cluster " + cluster.name());
+    if (!cluster.breakers().tryStartRequest()) {
+      cluster.stats().requestOverflow();
+      replyOverloaded("cluster " + cluster.name() + " max_requests reached");
       return;
     }
+    admitted = true;
+    HashResult hash = route.hash(head);
+    setCookie = hash.setCookie();
+    pickContext = hash.present() ? PickContext.ofHash(hash.hash()) : PickContext.none();
+    worker = cluster.worker(downstream.eventLoop());
+    retryPolicy = route.retryPolicy();
+    replay = retryPolicy.retriesAnything() ? new ReplayBuffer(REPLAY_BUFFER_BYTES) : ReplayBuffer.DISABLED;
     upgradeRequested = downstream.canUpgrade() && !cluster.http2() && HeaderRules.isUpgrade(request.headers());
     if (head.absoluteForm()) {
       request.setUri(head.path());
@@ -100,13 +116,26 @@ final class Exchange implements UpstreamListener {
     }
     Duration limit = route.timeout();
     if (!limit.isZero()) {
-      timeout = downstream.eventLoop().schedule(this::onTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
+      routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
+    startAttempt();
+  }
+
+  private void startAttempt() {
+    Host host = retryPolicy.avoidPreviousHosts() && !triedHosts.isEmpty()
+        ? worker.pickAvoiding(pickContext, triedHosts, retryPolicy.hostSelectionAttempts())
+        : worker.pick(pickContext);
+    if (host == null) {
+      cluster.stats().noHost();
+      reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream for cluster " + cluster.name());
+      return;
+    }
+    triedHosts.add(host);
+    attempt = new Attempt(this, host, triedHosts.size());
     host.requestStarted();
     cluster.stats().requestStarted();
-    upstreamStartNanos = System.nanoTime();
     acquiring = true;
-    worker.pool(host).acquire(this);
+    attempt.start(worker.pool(host), retryPolicy.perTryTimeout());
     acquiring = false;
   }
 
@@ -116,11 +145,18 @@ final class Exchange implements UpstreamListener {
     }
     if (finished) {
       content.release();
-    } else if (upstream != null) {
-      upstream.write(content);
-      if (!upstream.isWritable()) {
+      return;
+    }
+    replay.add(content);
+    UpstreamStream stream = attempt == null ? null : attempt.stream();
+    if (stream != null) {
+      stream.write(content);
+      if (!stream.isWritable()) {
         downstream.setReadable(false);
       }
+    } else if (attempt != null && attempt.number > 1) {
+      content.release(); // a retry is connecting: it sends the replay buffer, which holds this part
+      downstream.setReadable(false);
     } else {
       // Still connecting: hold what was already read, and read no more until connected.
       pendingBody.add(content);
@@ -129,14 +165,16 @@ final class Exchange implements UpstreamListener {
   }
 
   void onDownstreamReadComplete() {
-    if (upstream != null) {
-      upstream.flush();
+    UpstreamStream stream = attempt == null ? null : attempt.stream();
+    if (stream != null) {
+      stream.flush();
     }
   }
 
   void onDownstreamWritabilityChanged(boolean writable) {
-    if (upstream != null && responseStarted) {
-      upstream.setAutoRead(writable);
+    UpstreamStream stream = attempt == null ? null : attempt.stream();
+    if (stream != null && responseStarted) {
+      stream.setAutoRead(writable);
     }
   }
 
@@ -144,27 +182,23 @@ final class Exchange implements UpstreamListener {
   void onDownstreamClosed() {
     if (!finished) {
       finish();
-      if (upstream != null) {
-        upstream.reset();
-        upstream = null;
-      }
-      endUpstreamRequest(-1);
+      endAttempt(-1, false);
     }
   }
 
-  // ---- upstream side ----
+  // ---- what the current try reports ----
 
-  @Override
-  public void onUpstreamReady(UpstreamStream stream) {
-    if (finished) {
-      stream.release();
-      return;
-    }
-    upstream = stream;
-    stream.write(request);
-    HttpContent content;
-    while ((content = pendingBody.poll()) != null) {
-      stream.write(content);
+  void attemptReady(Attempt a) {
+    UpstreamStream stream = a.stream();
+    reportConnected(a.host);
+    stream.write(request instanceof FullHttpRequest full ? full.retainedDuplicate() : request);
+    if (a.number == 1) {
+      HttpContent content;
+      while ((content = pendingBody.poll()) != null) {
+        stream.write(content);
+      }
+    } else {
+      replay.writeTo(stream);
     }
     if (acquiring) {
       return; // a pooled connection, handed over within the downstream read: its read-complete flushes
@@ -173,25 +207,60 @@ final class Exchange implements UpstreamListener {
     downstream.setReadable(stream.isWritable());
   }
 
-  @Override
-  public void onUpstreamFailure(Throwable cause) {
-    if (!finished) {
-      endUpstreamRequest(-1);
-      reply(HttpResponseStatus.SERVICE_UNAVAILABLE,
-          "upstream connect error: " + host.label() + ": " + describe(cause));
+  void attemptFailed(Attempt a, UpstreamFailure failure, String detail) {
+    if (finished || a != attempt) {
+      return;
+    }
+    if (responseStarted) {
+      // Part of the response already went downstream: the only honest end is an abort.
+      finish();
+      endAttempt(-1, false);
+      downstream.abort();
+      return;
+    }
+    reportLocalOriginFailure(a.host, failure);
+    if (failure == UpstreamFailure.PER_TRY_TIMEOUT) {
+      cluster.stats().perTryTimeout();
+    }
+    endAttempt(-1, false);
+    if (failure == UpstreamFailure.OVERFLOW) {
+      replyOverloaded("cluster " + cluster.name() + " max_pending_requests reached");
+      return;
+    }
+    if (tryRetry(retryPolicy.onFailure(failure, retriesMade, replay.replayable(),
+        retryPolicy.idempotentOrOptedIn(head), ThreadLocalRandom.current()))) {
+      return;
+    }
+    switch (failure) {
+      case CONNECT_FAILURE -> reply(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "upstream connect error: " + a.host.label() + ": " + detail);
+      case REFUSED_STREAM -> reply(HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "upstream refused the stream: " + a.host.label() + ": " + detail);
+      case PER_TRY_TIMEOUT -> reply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream per-try timeout: " + a.host.label());
+      default -> reply(HttpResponseStatus.BAD_GATEWAY, "upstream reset: " + a.host.label() + ": " + detail);
     }
   }
 
-  @Override
-  public void onResponse(HttpObject part) {
-    if (finished) {
+  void attemptResponse(Attempt a, HttpObject part) {
+    if (finished || a != attempt) {
       ReferenceCountUtil.release(part);
       return;
     }
     if (part instanceof HttpResponse response) {
-      status = response.status().code();
+      int code = response.status().code();
+      reportStatus(a.host, code);
+      if (code >= 500 && tryRetry(retryPolicy.onStatus(code, retriesMade, replay.replayable(),
+          retryPolicy.idempotentOrOptedIn(head), ThreadLocalRandom.current()))) {
+        endAttempt(code, false); // the response is dropped unread: its connection can't be reused
+        ReferenceCountUtil.release(part);
+        return;
+      }
+      status = code;
       responseStarted = true;
-      if (status == 101 && upgradeRequested) {
+      if (retriesMade > 0) {
+        cluster.stats().retrySucceeded();
+      }
+      if (code == 101 && upgradeRequested) {
         switchProtocols(response);
         return;
       }
@@ -209,94 +278,102 @@ final class Exchange implements UpstreamListener {
     if (part instanceof LastHttpContent) {
       completed();
     } else if (!downstream.isWritable()) {
-      upstream.setAutoRead(false);
+      a.stream().setAutoRead(false);
     }
   }
 
-  @Override
-  public void onResponseReadComplete() {
+  void attemptReadComplete() {
     if (!finished) {
       downstream.flush();
     }
   }
 
-  @Override
-  public void onUpstreamWritabilityChanged(boolean writable) {
+  void attemptWritabilityChanged(boolean writable) {
     if (!finished && !requestComplete) {
       downstream.setReadable(writable);
     }
   }
 
-  @Override
-  public void onUpstreamReset(Throwable cause) {
-    if (finished) {
-      return;
-    }
-    upstream = null;
-    endUpstreamRequest(-1);
-    if (responseStarted) {
-      finish();
-      downstream.abort();
-    } else {
-      reply(HttpResponseStatus.BAD_GATEWAY, "upstream reset: " + host.label());
-    }
-  }
+  // ---- retries ----
 
-  private void onTimeout() {
-    if (finished) {
-      return;
+  /** Schedules a retry when {@code decision} says so and the cluster's retry budget admits it. */
+  private boolean tryRetry(RetryDecision decision) {
+    if (!decision.retry()) {
+      return false;
     }
-    cluster.stats().timedOut();
-    if (upstream != null) {
-      upstream.reset();
-      upstream = null;
+    if (!retrySlotHeld) {
+      if (!cluster.breakers().tryStartRetry()) {
+        cluster.stats().retryOverflow();
+        return false;
+      }
+      retrySlotHeld = true;
     }
-    endUpstreamRequest(-1);
-    reply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout");
+    retriesMade++;
+    cluster.stats().retry(decision.reason());
+    if (attempt != null) {
+      attempt.abandon();
+    }
+    attempt = null;
+    releasePendingBody();
+    downstream.eventLoop().schedule(() -> {
+      if (!finished) {
+        startAttempt();
+      }
+    }, decision.delayNanos(), TimeUnit.NANOSECONDS);
+    return true;
   }
 
   // ---- endings ----
 
+  private void routeTimeout() {
+    if (finished) {
+      return;
+    }
+    cluster.stats().timedOut();
+    endAttempt(-1, false);
+    reply(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream request timeout");
+  }
+
   /** The upstream response ended: hand the connection back and let the downstream move on. */
   private void completed() {
     finish();
-    endUpstreamRequest(status);
-    if (requestComplete) {
-      upstream.release();
-    } else {
-      // Answered before the request body ended (an early error): the connection is mid-request.
-      upstream.reset();
-    }
-    upstream = null;
+    // Answered before the request body ended (an early error): the connection is mid-request.
+    endAttempt(status, requestComplete);
     downstream.flush();
     downstream.exchangeDone(this, !requestComplete);
   }
 
   private void switchProtocols(HttpResponse response) {
     finish();
-    endUpstreamRequest(status);
-    Channel upstreamChannel = upstream.upgrade();
-    upstream = null;
+    Attempt a = attempt;
+    Channel upstreamChannel = a.stream().upgrade();
+    endAttempt(status, false);
     HeaderRules.toDownstream(response.headers(), true);
     downstream.writeHead(response);
     downstream.flush();
     Tunnel.join(downstream.upgrade(), upstreamChannel);
   }
 
-  /** Answers locally (errors); mid-response the only honest answer is to abort. */
+  private void replyOverloaded(String message) {
+    reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded: " + message, true);
+  }
+
   void reply(HttpResponseStatus status, String message) {
+    reply(status, message, false);
+  }
+
+  /** Answers locally (errors); mid-response the only honest answer is to abort. */
+  private void reply(HttpResponseStatus status, String message, boolean overloaded) {
     if (responseStarted) {
       finish();
+      endAttempt(-1, false);
       downstream.abort();
       return;
     }
     this.status = status.code();
     finish();
-    ByteBuf body = Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8);
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-    response.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    endAttempt(-1, false);
+    HttpResponse response = LocalReply.of(request, status, message, overloaded);
     downstream.writeHead(response);
     downstream.flush();
     downstream.exchangeDone(this, !requestComplete);
@@ -304,41 +381,83 @@ final class Exchange implements UpstreamListener {
 
   private void finish() {
     finished = true;
-    if (timeout != null) {
-      timeout.cancel(false);
+    if (routeTimer != null) {
+      routeTimer.cancel(false);
     }
-    HttpContent content;
-    while ((content = pendingBody.poll()) != null) {
-      content.release();
+    releasePendingBody();
+    if (replay != null) {
+      replay.release();
+    }
+    if (admitted) {
+      admitted = false;
+      cluster.breakers().requestDone();
+    }
+    if (retrySlotHeld) {
+      retrySlotHeld = false;
+      cluster.breakers().retryDone();
     }
     if (status != 0) {
       manager.stats().requestDone(status, System.nanoTime() - startNanos);
     }
   }
 
-  /** Books the end of the upstream request: status, or -1 when it ended without a response. */
-  private void endUpstreamRequest(int upstreamStatus) {
-    if (upstreamStartNanos == 0) {
+  private void releasePendingBody() {
+    HttpContent content;
+    while ((content = pendingBody.poll()) != null) {
+      content.release();
+    }
+  }
+
+  /**
+   * Books the end of the current try: {@code upstreamStatus}, or -1 when it ended without a
+   * response; {@code reusable}: its connection may serve another request.
+   */
+  private void endAttempt(int upstreamStatus, boolean reusable) {
+    Attempt a = attempt;
+    if (a == null) {
       return;
     }
+    attempt = null;
+    a.finish(reusable);
     long now = System.nanoTime();
-    long elapsed = now - upstreamStartNanos;
-    upstreamStartNanos = 0;
-    host.requestFinished();
+    long elapsed = now - a.startNanos;
+    a.host.requestFinished();
     if (upstreamStatus < 0) {
       cluster.stats().requestReset();
     } else {
       cluster.stats().requestDone(upstreamStatus, elapsed);
-      host.latency().observe(elapsed, now);
+      a.host.latency().observe(elapsed, now);
+    }
+  }
+
+  private void reportStatus(Host host, int code) {
+    OutlierDetector detector = cluster.outlierDetector();
+    if (detector != null) {
+      detector.reportStatus(host, code);
+    }
+  }
+
+  private void reportConnected(Host host) {
+    OutlierDetector detector = cluster.outlierDetector();
+    if (detector != null) {
+      detector.reportLocalOriginSuccess(host);
+    }
+  }
+
+  private void reportLocalOriginFailure(Host host, UpstreamFailure failure) {
+    OutlierDetector detector = cluster.outlierDetector();
+    if (detector == null) {
+      return;
+    }
+    switch (failure) {
+      case CONNECT_FAILURE -> detector.reportLocalOriginFailure(host, LocalOriginFailure.CONNECT_FAILED);
+      case PER_TRY_TIMEOUT -> detector.reportLocalOriginFailure(host, LocalOriginFailure.TIMEOUT);
+      case RESET, REFUSED_STREAM -> detector.reportLocalOriginFailure(host, LocalOriginFailure.RESET);
+      case OVERFLOW -> { } // our own limit, not the host's fault
     }
   }
 
   int status() {
     return status;
-  }
-
-  private static String describe(Throwable cause) {
-    String message = cause.getMessage();
-    return message == null ? cause.getClass().getSimpleName() : message;
   }
 }

@@ -1,6 +1,7 @@
 package dev.corral.sidecar.pool;
 
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
@@ -24,13 +25,20 @@ public interface ConnectionPool {
   EventLoop eventLoop();
 
   /** Settings shared by every pool of a cluster. */
-  record Settings(Duration connectTimeout, Duration idleTimeout, int maxConnections, boolean http2) {}
+  record Settings(Duration connectTimeout, Duration idleTimeout, boolean http2) {}
 
+  /** A pool for {@code host} on {@code loop}; {@code breakers} are the cluster's, shared by every pool. */
   static ConnectionPool create(EventLoop loop, Bootstrap template, Host host, Settings settings,
-      ClusterStats stats) {
+      CircuitBreakers breakers, ClusterStats stats) {
     Bootstrap bootstrap = template.clone(loop);
     return settings.http2()
-        ? new Http2Pool(loop, bootstrap, host, settings, stats)
-        : new Http1Pool(loop, bootstrap, host, settings, stats);
+        ? new Http2Pool(loop, bootstrap, host, settings, breakers, stats)
+        : new Http1Pool(loop, bootstrap, host, settings, breakers, stats);
+  }
+
+  /** Describes a failed connect for humans. */
+  static String describe(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message;
   }
 }

@@ -1,6 +1,7 @@
 package dev.corral.sidecar.pool;
 
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.retry.UpstreamFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -10,18 +11,16 @@ import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 
 /** A pooled HTTP/1.1 connection: the upstream slot of one exchange at a time. */
 final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamStream {
-  private static final IOException CLOSED = new IOException("upstream connection closed");
-
   private final Http1Pool pool;
   private Channel channel;
   private UpstreamListener listener;
   private boolean keepAlive;
   private boolean skippingInformational;
   private boolean responseEnded;
+  private boolean written;
   private long idleSince;
 
   Http1Connection(Http1Pool pool) {
@@ -41,6 +40,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     this.listener = listener;
     keepAlive = true;
     responseEnded = false;
+    written = false;
     channel.config().setAutoRead(true);
     listener.onUpstreamReady(this);
   }
@@ -64,6 +64,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
 
   @Override
   public void write(HttpObject part) {
+    written = true;
     channel.write(part, channel.voidPromise());
   }
 
@@ -85,7 +86,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   @Override
   public void release() {
     listener = null;
-    if (keepAlive && responseEnded && channel.isActive()) {
+    if ((!written || (keepAlive && responseEnded)) && channel.isActive()) {
       pool.released(this);
     } else {
       channel.close();
@@ -158,7 +159,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     listener = null;
     pool.closed(this);
     if (current != null) {
-      current.onUpstreamReset(CLOSED);
+      current.onUpstreamReset(UpstreamFailure.RESET, "upstream connection closed");
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.corral.sidecar.pool;
 
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.retry.UpstreamFailure;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -23,6 +25,7 @@ final class Http1Pool implements ConnectionPool {
   private final Bootstrap bootstrap;
   private final Host host;
   private final Settings settings;
+  private final CircuitBreakers breakers;
   private final ClusterStats stats;
   private final ArrayDeque<Http1Connection> idle = new ArrayDeque<>();
   private final ArrayDeque<UpstreamListener> waiting = new ArrayDeque<>();
@@ -30,10 +33,12 @@ final class Http1Pool implements ConnectionPool {
   private boolean closed;
   private boolean sweeping;
 
-  Http1Pool(EventLoop loop, Bootstrap bootstrap, Host host, Settings settings, ClusterStats stats) {
+  Http1Pool(EventLoop loop, Bootstrap bootstrap, Host host, Settings settings, CircuitBreakers breakers,
+      ClusterStats stats) {
     this.loop = loop;
     this.host = host;
     this.settings = settings;
+    this.breakers = breakers;
     this.stats = stats;
     this.bootstrap = bootstrap
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
@@ -56,7 +61,13 @@ final class Http1Pool implements ConnectionPool {
         return;
       }
     }
-    if (connections < settings.maxConnections()) {
+    // Waiting for a connection, new or released, makes the request pending (Envoy's accounting).
+    if (!breakers.tryAddPending()) {
+      stats.pendingOverflow();
+      listener.onUpstreamFailure(UpstreamFailure.OVERFLOW, "too many requests waiting for a connection");
+      return;
+    }
+    if (!closed && breakers.tryOpenConnection()) {
       connect(listener);
     } else {
       waiting.add(listener);
@@ -67,13 +78,15 @@ final class Http1Pool implements ConnectionPool {
     connections++;
     ChannelFuture future = bootstrap.connect(host.address());
     future.addListener(f -> {
+      breakers.pendingDone();
       if (f.isSuccess()) {
         stats.connectionOpened();
         future.channel().pipeline().get(Http1Connection.class).assign(listener);
       } else {
         connections--;
+        breakers.connectionClosed();
         stats.connectFailed();
-        listener.onUpstreamFailure(f.cause());
+        listener.onUpstreamFailure(UpstreamFailure.CONNECT_FAILURE, ConnectionPool.describe(f.cause()));
         serveWaiting();
       }
     });
@@ -86,6 +99,7 @@ final class Http1Pool implements ConnectionPool {
   void released(Http1Connection connection) {
     UpstreamListener next = waiting.poll();
     if (next != null) {
+      breakers.pendingDone();
       connection.assign(next);
     } else if (closed) {
       connection.close();
@@ -121,14 +135,16 @@ final class Http1Pool implements ConnectionPool {
 
   void closed(Http1Connection connection) {
     connections--;
+    breakers.connectionClosed();
     idle.remove(connection);
     stats.connectionClosed();
     serveWaiting();
   }
 
+  /** A connection slot freed: open one for the oldest waiting request, if the breaker allows. */
   private void serveWaiting() {
-    if (!waiting.isEmpty() && connections < settings.maxConnections() && !closed) {
-      connect(waiting.poll());
+    if (!waiting.isEmpty() && !closed && breakers.tryOpenConnection()) {
+      connect(waiting.poll()); // it keeps its pending slot until the connect completes
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.corral.sidecar.pool;
 
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.retry.UpstreamFailure;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -21,7 +23,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -33,6 +34,7 @@ final class Http2Pool implements ConnectionPool {
   private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final Host host;
+  private final CircuitBreakers breakers;
   private final ClusterStats stats;
   private final ArrayDeque<UpstreamListener> waiting = new ArrayDeque<>();
   private final long connectTimeoutMillis;
@@ -43,8 +45,10 @@ final class Http2Pool implements ConnectionPool {
   private boolean connecting;
   private int openConnections;
 
-  Http2Pool(EventLoop loop, Bootstrap bootstrap, Host host, Settings settings, ClusterStats stats) {
+  Http2Pool(EventLoop loop, Bootstrap bootstrap, Host host, Settings settings, CircuitBreakers breakers,
+      ClusterStats stats) {
     this.loop = loop;
+    this.breakers = breakers;
     this.host = host;
     this.stats = stats;
     this.connectTimeoutMillis = settings.connectTimeout().toMillis();
@@ -77,8 +81,18 @@ final class Http2Pool implements ConnectionPool {
       openStream(connection, listener);
       return;
     }
+    if (!breakers.tryAddPending()) {
+      stats.pendingOverflow();
+      listener.onUpstreamFailure(UpstreamFailure.OVERFLOW, "too many requests waiting for a connection");
+      return;
+    }
     waiting.add(listener);
     if (!connecting) {
+      if (!breakers.tryOpenConnection()) {
+        stats.connectionOverflow();
+        failWaiting(UpstreamFailure.OVERFLOW, "cluster max_connections reached");
+        return;
+      }
       connect();
     }
   }
@@ -101,8 +115,9 @@ final class Http2Pool implements ConnectionPool {
         }, connectTimeoutMillis, TimeUnit.MILLISECONDS);
       } else {
         connecting = false;
+        breakers.connectionClosed();
         stats.connectFailed();
-        failWaiting(f.cause());
+        failWaiting(UpstreamFailure.CONNECT_FAILURE, ConnectionPool.describe(f.cause()));
       }
     });
   }
@@ -113,14 +128,16 @@ final class Http2Pool implements ConnectionPool {
     connection = channel;
     UpstreamListener listener;
     while ((listener = waiting.poll()) != null) {
+      breakers.pendingDone();
       openStream(channel, listener);
     }
   }
 
-  private void failWaiting(Throwable cause) {
+  private void failWaiting(UpstreamFailure failure, String detail) {
     UpstreamListener listener;
     while ((listener = waiting.poll()) != null) {
-      listener.onUpstreamFailure(cause);
+      breakers.pendingDone();
+      listener.onUpstreamFailure(failure, detail);
     }
   }
 
@@ -130,7 +147,7 @@ final class Http2Pool implements ConnectionPool {
       if (f.isSuccess()) {
         stream.ready((Http2StreamChannel) f.getNow());
       } else {
-        listener.onUpstreamFailure(f.cause());
+        listener.onUpstreamFailure(UpstreamFailure.REFUSED_STREAM, ConnectionPool.describe(f.cause()));
       }
     });
   }
@@ -179,6 +196,7 @@ final class Http2Pool implements ConnectionPool {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       openConnections--;
+      breakers.connectionClosed();
       stats.connectionClosed();
       if (connection == ctx.channel()) {
         connection = null;
@@ -186,7 +204,7 @@ final class Http2Pool implements ConnectionPool {
       if (handshaking == ctx.channel()) {
         handshaking = null;
         connecting = false;
-        failWaiting(new IOException("connection closed before the server's HTTP/2 SETTINGS"));
+        failWaiting(UpstreamFailure.CONNECT_FAILURE, "connection closed before the server's HTTP/2 SETTINGS");
       }
     }
 

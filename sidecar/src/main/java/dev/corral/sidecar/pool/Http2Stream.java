@@ -1,6 +1,7 @@
 package dev.corral.sidecar.pool;
 
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.retry.UpstreamFailure;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,18 +11,18 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 
 /** One HTTP/2 stream to an upstream, carrying one exchange as HTTP objects. */
 final class Http2Stream extends ChannelInboundHandlerAdapter implements UpstreamStream {
-  private static final IOException RESET = new IOException("upstream stream reset");
-
   private final Host host;
   private UpstreamListener listener;
   private Http2StreamChannel channel;
+  private boolean refused;
 
   Http2Stream(Host host, UpstreamListener listener) {
     this.host = host;
@@ -122,8 +123,17 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
     UpstreamListener current = listener;
     listener = null;
     if (current != null) {
-      current.onUpstreamReset(RESET);
+      current.onUpstreamReset(refused ? UpstreamFailure.REFUSED_STREAM : UpstreamFailure.RESET,
+          refused ? "upstream refused the stream" : "upstream stream reset");
     }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof Http2ResetFrame reset && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+      refused = true; // the server did not process it: safe to retry even a POST
+    }
+    ReferenceCountUtil.release(evt);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.corral.sidecar.pool;
 
+import dev.corral.sidecar.retry.UpstreamFailure;
 import io.netty.handler.codec.http.HttpObject;
 
 /** What a pool and an upstream stream tell the exchange that asked for them. */
@@ -7,8 +8,11 @@ public interface UpstreamListener {
   /** A connection or stream is ready for this request. */
   void onUpstreamReady(UpstreamStream stream);
 
-  /** No stream could be had: connect failure or timeout, or the pool is full. */
-  void onUpstreamFailure(Throwable cause);
+  /**
+   * No stream could be had: {@code CONNECT_FAILURE}, {@code REFUSED_STREAM}, or {@code OVERFLOW}
+   * when the circuit breaker refused to queue the request. {@code detail} is for humans.
+   */
+  void onUpstreamFailure(UpstreamFailure failure, String detail);
 
   /** A response part: head, body chunk, or the last chunk (with trailers). */
   void onResponse(HttpObject part);
@@ -18,6 +22,6 @@ public interface UpstreamListener {
 
   void onUpstreamWritabilityChanged(boolean writable);
 
-  /** The connection or stream broke before the response ended. */
-  void onUpstreamReset(Throwable cause);
+  /** The connection or stream broke before the response ended: {@code RESET} or {@code REFUSED_STREAM}. */
+  void onUpstreamReset(UpstreamFailure failure, String detail);
 }

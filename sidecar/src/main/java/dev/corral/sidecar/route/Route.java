@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.corral.sidecar.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,9 +25,10 @@ public final class Route {
   private final long[] cumulativeWeights; // empty: a single cluster
   private final Duration timeout;
   private final List<HashPolicy> hashPolicies;
+  private final RetryPolicy retryPolicy;
 
   Route(String virtualHostName, List<String> clusters, List<Long> weights, Duration timeout,
-      List<HashPolicy> hashPolicies) {
+      List<HashPolicy> hashPolicies, RetryPolicy retryPolicy) {
     this.virtualHostName = virtualHostName;
     this.clusters = clusters.toArray(String[]::new);
     this.cumulativeWeights = new long[weights.size()];
@@ -37,6 +39,12 @@ public final class Route {
     }
     this.timeout = timeout;
     this.hashPolicies = ImmutableList.copyOf(hashPolicies);
+    this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
+  }
+
+  /** The route's {@code retry_policy}; {@link RetryPolicy#none()} when it has none. */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   /** The name of the virtual host this route belongs to. */

@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import dev.corral.sidecar.bootstrap.ConfigException;
+import dev.corral.sidecar.retry.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -278,7 +279,25 @@ public final class RouteTable {
         throw e.under(path + ".hash_policy[" + i + "]");
       }
     }
-    return new Route(vhost, clusters, weights, timeout, policies);
+    RetryPolicy retry = RetryPolicy.none();
+    if (a.hasRetryPolicy()) {
+      io.envoyproxy.envoy.config.route.v3.RetryPolicy proto = a.getRetryPolicy();
+      List<HeaderMatch> optIn = new ArrayList<>();
+      for (int i = 0; i < proto.getRetriableRequestHeadersCount(); i++) {
+        try {
+          optIn.add(HeaderMatch.compile(proto.getRetriableRequestHeaders(i)));
+        } catch (ConfigException e) {
+          throw e.under(path + ".retry_policy.retriable_request_headers[" + i + "]");
+        }
+      }
+      try {
+        retry = RetryPolicy.compile(proto,
+            optIn.isEmpty() ? null : head -> optIn.stream().allMatch(m -> m.matches(head)));
+      } catch (ConfigException e) {
+        throw e.under(path + ".retry_policy");
+      }
+    }
+    return new Route(vhost, clusters, weights, timeout, policies, retry);
   }
 
   private static Duration timeoutOf(RouteAction a) {

@@ -15,6 +15,18 @@ public final class ClusterStats {
   private final CounterDataPoint connectFailures;
   private final CounterDataPoint timeouts;
   private final CounterDataPoint noHost;
+  private final SidecarMetrics metrics;
+  private final String cluster;
+  private final CounterDataPoint requestOverflow;
+  private final CounterDataPoint pendingOverflow;
+  private final CounterDataPoint connectionOverflow;
+  private final CounterDataPoint retryOverflow;
+  private final CounterDataPoint retrySuccess;
+  private final CounterDataPoint perTryTimeout;
+  private final CounterDataPoint panic;
+  private final GaugeDataPoint ejected;
+  private final GaugeDataPoint healthy;
+  private final GaugeDataPoint total;
 
   ClusterStats(SidecarMetrics metrics, String cluster) {
     requestsByClass = SidecarMetrics.byClass(metrics.upstreamRequests, cluster);
@@ -26,6 +38,75 @@ public final class ClusterStats {
     connectFailures = metrics.upstreamConnectFailures.labelValues(cluster);
     timeouts = metrics.upstreamTimeouts.labelValues(cluster);
     noHost = metrics.noHealthyUpstream.labelValues(cluster);
+    this.metrics = metrics;
+    this.cluster = cluster;
+    requestOverflow = metrics.overflows.labelValues(cluster, "max_requests");
+    pendingOverflow = metrics.overflows.labelValues(cluster, "max_pending_requests");
+    connectionOverflow = metrics.overflows.labelValues(cluster, "max_connections");
+    retryOverflow = metrics.retryOverflows.labelValues(cluster);
+    retrySuccess = metrics.retrySuccesses.labelValues(cluster);
+    perTryTimeout = metrics.perTryTimeouts.labelValues(cluster);
+    panic = metrics.panicPicks.labelValues(cluster);
+    ejected = metrics.ejectedHosts.labelValues(cluster);
+    healthy = metrics.healthyHosts.labelValues(cluster);
+    total = metrics.totalHosts.labelValues(cluster);
+  }
+
+  public void requestOverflow() {
+    requestOverflow.inc();
+  }
+
+  public void pendingOverflow() {
+    pendingOverflow.inc();
+  }
+
+  public void connectionOverflow() {
+    connectionOverflow.inc();
+  }
+
+  /** A retry was sent; {@code reason} is a status code or a failure name (bounded set). */
+  public void retry(String reason) {
+    metrics.retries.labelValues(cluster, reason).inc();
+  }
+
+  public void retryOverflow() {
+    retryOverflow.inc();
+  }
+
+  public void retrySucceeded() {
+    retrySuccess.inc();
+  }
+
+  public void perTryTimeout() {
+    perTryTimeout.inc();
+  }
+
+  public void panicPick() {
+    panic.inc();
+  }
+
+  public void ejected(String type) {
+    metrics.ejections.labelValues(cluster, type).inc();
+    ejected.inc();
+  }
+
+  public void unejected() {
+    metrics.unejections.labelValues(cluster).inc();
+    ejected.dec();
+  }
+
+  public void healthChecked(boolean success) {
+    metrics.healthChecks.labelValues(cluster, success ? "success" : "failure").inc();
+  }
+
+  public void healthTransition(boolean nowHealthy) {
+    metrics.healthTransitions.labelValues(cluster, nowHealthy ? "healthy" : "unhealthy").inc();
+  }
+
+  /** The membership gauges: hosts in total and hosts without a health flag. */
+  public void membership(int totalHosts, int healthyHosts) {
+    total.set(totalHosts);
+    healthy.set(healthyHosts);
   }
 
   public void requestStarted() {

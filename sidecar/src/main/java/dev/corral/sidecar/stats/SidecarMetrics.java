@@ -54,6 +54,36 @@ public final class SidecarMetrics {
   final Counter noHealthyUpstream = counter("corral_upstream_rq_no_host_total",
       "Requests answered 503 because the cluster had no host to pick.", "cluster");
 
+  final Counter overflows = counter("corral_upstream_overflow_total",
+      "Requests refused by a circuit breaker (503, x-corral-overloaded), by limit: max_requests,"
+          + " max_pending_requests, max_connections.", "cluster", "limit");
+  final Counter retries = counter("corral_upstream_rq_retry_total",
+      "Retries sent, by reason (5xx status, reset, connect-failure, refused-stream, per-try-timeout).",
+      "cluster", "reason");
+  final Counter retryOverflows = counter("corral_upstream_rq_retry_overflow_total",
+      "Retries not sent because the retry budget (or max_retries) was exhausted.", "cluster");
+  final Counter retrySuccesses = counter("corral_upstream_rq_retry_success_total",
+      "Requests whose retry got a response that was passed on.", "cluster");
+  final Counter perTryTimeouts = counter("corral_upstream_rq_per_try_timeout_total",
+      "Tries abandoned because per_try_timeout fired.", "cluster");
+  final Counter ejections = counter("corral_outlier_ejections_total",
+      "Hosts ejected by outlier detection, by detector (consecutive_5xx, consecutive_gateway_failure,"
+          + " consecutive_local_origin_failure, failure_percentage).", "cluster", "type");
+  final Counter unejections = counter("corral_outlier_unejections_total",
+      "Ejected hosts returned to the balancer after their ejection time.", "cluster");
+  final Gauge ejectedHosts = gauge("corral_outlier_ejected_hosts",
+      "Hosts currently ejected.", "cluster");
+  final Counter healthChecks = counter("corral_health_check_total",
+      "Active health checks, by result (success, failure).", "cluster", "result");
+  final Counter healthTransitions = counter("corral_health_check_transitions_total",
+      "Hosts changing health by active checks, by new state (healthy, unhealthy).", "cluster", "to");
+  final Gauge healthyHosts = gauge("corral_membership_healthy",
+      "Hosts the balancer may pick (no health flag set).", "cluster");
+  final Gauge totalHosts = gauge("corral_membership_total", "Hosts in the cluster.", "cluster");
+  final Counter panicPicks = counter("corral_lb_healthy_panic_total",
+      "Picks made over all hosts because the healthy share fell below healthy_panic_threshold.",
+      "cluster");
+
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
   }
