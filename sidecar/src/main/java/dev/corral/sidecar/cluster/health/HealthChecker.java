@@ -1,0 +1,254 @@
+package dev.corral.sidecar.cluster.health;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.sidecar.Transport;
+import dev.corral.sidecar.cluster.HealthFlag;
+import dev.corral.sidecar.cluster.HealthSink;
+import dev.corral.sidecar.cluster.Host;
+import io.netty.channel.EventLoop;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Active health checking of one cluster's hosts: each host is probed every interval, and
+ * unhealthy_threshold failures in a row set its {@code FAILED_ACTIVE_HC} flag through the
+ * {@link HealthSink}, healthy_threshold successes in a row clear it. Hosts start healthy.
+ *
+ * <p>All state lives on one event loop; {@link #start}, {@link #stop} and {@link #setHosts} may be
+ * called from any thread.
+ */
+public final class HealthChecker {
+  /** What one check came to. */
+  public enum CheckResult {
+    /** The host answered with an expected status. */
+    HEALTHY,
+    /** The host answered with another status (or an unreadable response). */
+    UNHEALTHY,
+    /** The connection could not be made or broke before the answer. */
+    NETWORK_FAILURE,
+    /** No answer within the timeout. */
+    TIMEOUT
+  }
+
+  /** Receives each check and each health change, e.g. to count them as stats. */
+  public interface Listener {
+    Listener NOOP = new Listener() {};
+
+    default void checked(Host host, CheckResult result) {}
+
+    /** {@code host} was marked failed ({@code healthy = false}) or recovered. */
+    default void healthChanged(Host host, boolean healthy) {}
+  }
+
+  private final HealthCheckConfig config;
+  private final HealthSink sink;
+  private final Listener listener;
+  private final Prober prober;
+  private final Scheduler scheduler;
+  private final BooleanSupplier hadTraffic;
+  private final RandomGenerator random;
+  private final long timeoutNanos;
+  private final long intervalNanos;
+  private final long noTrafficIntervalNanos;
+  private final long intervalJitterNanos;
+  private final long initialJitterNanos;
+
+  // Confined to the scheduler's thread.
+  private final Map<Host, Session> sessions = new HashMap<>();
+  private boolean running;
+  private List<Host> hosts;
+
+  HealthChecker(HealthCheckConfig config, List<Host> hosts, HealthSink sink, Listener listener,
+      Prober prober, Scheduler scheduler, BooleanSupplier hadTraffic, RandomGenerator random) {
+    this.config = requireNonNull(config, "config");
+    this.hosts = List.copyOf(hosts);
+    this.sink = requireNonNull(sink, "sink");
+    this.listener = requireNonNull(listener, "listener");
+    this.prober = requireNonNull(prober, "prober");
+    this.scheduler = requireNonNull(scheduler, "scheduler");
+    this.hadTraffic = requireNonNull(hadTraffic, "hadTraffic");
+    this.random = requireNonNull(random, "random");
+    this.timeoutNanos = config.timeout().toNanos();
+    this.intervalNanos = config.interval().toNanos();
+    this.noTrafficIntervalNanos = config.noTrafficInterval().toNanos();
+    this.intervalJitterNanos = config.intervalJitter().toNanos();
+    this.initialJitterNanos = config.initialJitter().toNanos();
+  }
+
+  /**
+   * HTTP checks of {@code hosts} on {@code loop}. The Host header is the config's host or else
+   * {@code clusterName}. {@code hadTraffic} says whether the cluster has carried traffic yet
+   * (until it has, hosts are checked every no_traffic_interval, as in Envoy); it and
+   * {@code random} are called on {@code loop} only.
+   */
+  public static HealthChecker create(HealthCheckConfig config, String clusterName, List<Host> hosts,
+      HealthSink sink, Listener listener, EventLoop loop, Transport transport,
+      BooleanSupplier hadTraffic, RandomGenerator random) {
+    requireNonNull(clusterName, "clusterName");
+    String authority = config.host() != null ? config.host() : clusterName;
+    return new HealthChecker(config, hosts, sink, listener,
+        new HttpProber(loop, transport, config, authority), Scheduler.of(loop), hadTraffic, random);
+  }
+
+  public HealthCheckConfig config() {
+    return config;
+  }
+
+  /** Starts checking every host: the first check after a random part of initial_jitter. */
+  public void start() {
+    scheduler.execute(() -> {
+      if (running) {
+        return;
+      }
+      running = true;
+      syncSessions();
+    });
+  }
+
+  /** Stops every check, abandoning those in flight. Hosts keep the flags they have. */
+  public void stop() {
+    scheduler.execute(() -> {
+      running = false;
+      syncSessions();
+    });
+  }
+
+  /** Replaces the checked hosts: kept hosts keep their state, new ones start healthy. */
+  public void setHosts(List<Host> hosts) {
+    List<Host> copy = List.copyOf(hosts);
+    scheduler.execute(() -> {
+      this.hosts = copy;
+      syncSessions();
+    });
+  }
+
+  private void syncSessions() {
+    List<Host> wanted = running ? hosts : List.of();
+    sessions.entrySet().removeIf(entry -> {
+      if (!wanted.contains(entry.getKey())) {
+        entry.getValue().stop();
+        return true;
+      }
+      return false;
+    });
+    for (Host host : wanted) {
+      if (!sessions.containsKey(host)) {
+        Session session = new Session(host);
+        sessions.put(host, session);
+        session.start();
+      }
+    }
+  }
+
+  private long nextIntervalNanos() {
+    long base = hadTraffic.getAsBoolean() ? intervalNanos : noTrafficIntervalNanos;
+    long delay = base;
+    // Envoy's jitter: up to interval_jitter_percent of the interval, plus up to interval_jitter.
+    long percentJitter = (long) (base * (config.intervalJitterPercent() / 100.0));
+    if (percentJitter > 0) {
+      delay += random.nextLong(percentJitter);
+    }
+    if (intervalJitterNanos > 0) {
+      delay += random.nextLong(intervalJitterNanos);
+    }
+    return delay;
+  }
+
+  /** One host's checks and thresholds. */
+  private final class Session {
+    final Host host;
+    boolean stopped;
+    boolean failed;
+    int consecutiveFailures;
+    int consecutiveSuccesses;
+    /** Which check is in flight; a late answer to an abandoned one is ignored. */
+    int generation;
+    boolean inFlight;
+    Scheduler.@Nullable Task timer;
+    Scheduler.@Nullable Task timeout;
+    @Nullable CompletableFuture<CheckResult> probe;
+
+    Session(Host host) {
+      this.host = host;
+    }
+
+    void start() {
+      long delay = initialJitterNanos > 0 ? random.nextLong(initialJitterNanos) : 0;
+      timer = scheduler.schedule(this::check, delay);
+    }
+
+    void stop() {
+      stopped = true;
+      if (timer != null) {
+        timer.cancel();
+      }
+      abandon();
+    }
+
+    void check() {
+      timer = null;
+      if (stopped) {
+        return;
+      }
+      int id = ++generation;
+      inFlight = true;
+      timeout = scheduler.schedule(() -> finish(id, CheckResult.TIMEOUT), timeoutNanos);
+      CompletableFuture<CheckResult> started;
+      try {
+        started = prober.probe(host);
+      } catch (RuntimeException e) {
+        finish(id, CheckResult.NETWORK_FAILURE);
+        return;
+      }
+      probe = started;
+      started.whenComplete((result, error) -> scheduler.execute(
+          () -> finish(id, error != null || result == null ? CheckResult.NETWORK_FAILURE : result)));
+    }
+
+    void finish(int id, CheckResult result) {
+      if (stopped || id != generation || !inFlight) {
+        return;
+      }
+      abandon();
+      listener.checked(host, result);
+      if (result == CheckResult.HEALTHY) {
+        consecutiveFailures = 0;
+        consecutiveSuccesses++;
+        if (failed && consecutiveSuccesses >= config.healthyThreshold()) {
+          failed = false;
+          sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, false);
+          listener.healthChanged(host, true);
+        }
+      } else {
+        consecutiveSuccesses = 0;
+        consecutiveFailures++;
+        if (!failed && consecutiveFailures >= config.unhealthyThreshold()) {
+          failed = true;
+          sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, true);
+          listener.healthChanged(host, false);
+        }
+      }
+      timer = scheduler.schedule(this::check, nextIntervalNanos());
+    }
+
+    /** Ends the check in flight, if any: cancels its timeout and the probe (closing its connection). */
+    private void abandon() {
+      inFlight = false;
+      if (timeout != null) {
+        timeout.cancel();
+        timeout = null;
+      }
+      CompletableFuture<CheckResult> running = probe;
+      probe = null;
+      if (running != null) {
+        running.cancel(false);
+      }
+    }
+  }
+}

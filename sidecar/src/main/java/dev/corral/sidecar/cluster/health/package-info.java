@@ -1,0 +1,29 @@
+/**
+ * Active health checking, after Envoy's {@code health_checker_impl}: a
+ * {@link dev.corral.sidecar.cluster.health.HealthChecker} probes each host of a cluster every
+ * interval and reports {@code FAILED_ACTIVE_HC} through the cluster's {@code HealthSink}; it
+ * never picks hosts. Thresholds and scheduling (the state machine) are separate from the probe
+ * (a {@code Prober}: HTTP today), so the state machine is tested with a fake prober and a
+ * hand-driven clock, and the HTTP probe against a real server.
+ *
+ * <p>Choices, and where they differ from Envoy:
+ * <ul>
+ *   <li>Hosts start healthy, so traffic flows at boot; Envoy waits for the first check (and, with
+ *       a healthy_threshold, for several). A dead host is found after unhealthy_threshold checks.
+ *   <li>Every failure (an unexpected status, a connect failure, a timeout) counts toward
+ *       unhealthy_threshold. Envoy marks a host failed at once on an unexpected status that is not
+ *       in retriable_statuses and applies the threshold only to network failures and timeouts.
+ *   <li>Each check opens its own connection ({@code Connection: close}) and decides on the
+ *       response head, never reading the body; Envoy reuses the connection by default.
+ *   <li>Checks run on one event loop per cluster; the interval starts when a check ends, plus
+ *       Envoy's jitter (interval_jitter, interval_jitter_percent), and no_traffic_interval
+ *       applies until the cluster has carried traffic.
+ * </ul>
+ * Not implemented, and refused in the config: TCP/gRPC/custom checks, edge and unhealthy
+ * intervals, event logs, TLS options, alt_port, reuse_connection, methods other than GET,
+ * HTTP/2 checks, receive/retriable_statuses, more than one check per cluster.
+ */
+@NullMarked
+package dev.corral.sidecar.cluster.health;
+
+import org.jspecify.annotations.NullMarked;
