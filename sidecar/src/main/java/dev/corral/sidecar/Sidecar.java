@@ -9,11 +9,17 @@ import dev.corral.sidecar.bootstrap.BootstrapLoader;
 import dev.corral.sidecar.bootstrap.ConfigException;
 import dev.corral.sidecar.cluster.Cluster;
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.health.HealthCheckConfig;
+import dev.corral.sidecar.cluster.health.HealthChecker;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.cluster.outlier.OutlierConfig;
+import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.cluster.lb.LoadBalancers;
 import dev.corral.sidecar.http.ConnectionManager;
 import dev.corral.sidecar.listener.HttpListener;
 import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.route.RouteTable;
+import dev.corral.sidecar.stats.ClusterStats;
 import dev.corral.sidecar.stats.SidecarMetrics;
 import io.envoyproxy.envoy.admin.v3.BootstrapConfigDump;
 import io.envoyproxy.envoy.admin.v3.ConfigDump;
@@ -26,12 +32,15 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,12 +56,14 @@ public final class Sidecar implements AutoCloseable {
   private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
-  private static final int DEFAULT_MAX_CONNECTIONS = 1024;
+  private static final double DEFAULT_PANIC_PERCENT = 50;
 
   private final io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap config;
   private final Transport transport = Transport.best();
   private final EventLoopGroup workers;
   private final EventLoopGroup adminLoop;
+  /** Health checks and outlier intervals run here, off the data path. */
+  private final EventLoopGroup monitorLoop;
   private final SidecarMetrics metrics = new SidecarMetrics();
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final List<HttpListener> listeners = new ArrayList<>();
@@ -68,6 +79,7 @@ public final class Sidecar implements AutoCloseable {
     this.config = config;
     this.workers = transport.newGroup(concurrency, "corral-worker");
     this.adminLoop = transport.newGroup(1, "corral-admin");
+    this.monitorLoop = transport.newGroup(1, "corral-monitor");
     Bootstrap upstream = new Bootstrap().channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
@@ -105,6 +117,7 @@ public final class Sidecar implements AutoCloseable {
         ? Duration.ofMillis(Durations.toMillis(proto.getConnectTimeout())) : DEFAULT_CONNECT_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     boolean http2 = false;
+    int maxRequestsPerConnection = 0;
     Any options = proto.getTypedExtensionProtocolOptionsMap().get(HTTP_PROTOCOL_OPTIONS);
     if (options != null) {
       HttpProtocolOptions http;
@@ -115,14 +128,78 @@ public final class Sidecar implements AutoCloseable {
             "does not parse: " + e.getMessage());
       }
       http2 = http.getExplicitHttpConfig().hasHttp2ProtocolOptions();
+      if (http.getCommonHttpProtocolOptions().hasMaxRequestsPerConnection()) {
+        maxRequestsPerConnection = http.getCommonHttpProtocolOptions().getMaxRequestsPerConnection().getValue();
+      }
       if (http.getCommonHttpProtocolOptions().hasIdleTimeout()) {
         idleTimeout = Duration.ofMillis(Durations.toMillis(http.getCommonHttpProtocolOptions().getIdleTimeout()));
       }
     }
-    return new Cluster(proto.getName(), hosts,
+    CircuitBreakers breakers = CircuitBreakers.defaults();
+    if (proto.hasCircuitBreakers()) {
+      try {
+        breakers = CircuitBreakers.from(proto.getCircuitBreakers());
+      } catch (ConfigException e) {
+        throw e.under("circuit_breakers");
+      }
+    }
+    double panicPercent = proto.getCommonLbConfig().hasHealthyPanicThreshold()
+        ? proto.getCommonLbConfig().getHealthyPanicThreshold().getValue() : DEFAULT_PANIC_PERCENT;
+    ClusterStats stats = metrics.cluster(proto.getName());
+    if (proto.hasPerConnectionBufferLimitBytes()) {
+      int limit = Math.max(2, proto.getPerConnectionBufferLimitBytes().getValue());
+      upstream = upstream.clone().option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+          new WriteBufferWaterMark(limit / 2, limit));
+    }
+    Cluster cluster = new Cluster(proto.getName(), hosts,
         LoadBalancers.forCluster(proto, ThreadLocalRandom.current(), System::nanoTime),
-        new ConnectionPool.Settings(connectTimeout, idleTimeout, DEFAULT_MAX_CONNECTIONS, http2),
-        metrics.cluster(proto.getName()), upstream);
+        new ConnectionPool.Settings(connectTimeout, idleTimeout, maxRequestsPerConnection, http2), breakers, panicPercent,
+        stats, upstream);
+    OutlierDetector outliers = null;
+    if (proto.hasOutlierDetection()) {
+      OutlierConfig outlierConfig;
+      try {
+        outlierConfig = OutlierConfig.fromProto(proto.getOutlierDetection());
+      } catch (ConfigException e) {
+        throw e.under("outlier_detection");
+      }
+      outliers = OutlierDetector.create(outlierConfig, hosts, cluster, new OutlierStats(stats),
+          System::nanoTime, new SplittableRandom());
+    }
+    HealthChecker checks = HealthCheckConfig.forCluster(proto.getHealthChecksList())
+        .map(config -> HealthChecker.create(config, proto.getName(), hosts, cluster,
+            new HealthStats(stats), monitorLoop.next(), transport, cluster::hadTraffic, new SplittableRandom()))
+        .orElse(null);
+    cluster.monitors(outliers, checks);
+    return cluster;
+  }
+
+  /** Counts outlier decisions in the cluster's stats. */
+  private record OutlierStats(ClusterStats stats) implements OutlierDetector.Listener {
+    @Override
+    public void detected(Host host, OutlierDetector.EjectionType type, OutlierDetector.Outcome outcome) {
+      if (outcome == OutlierDetector.Outcome.EJECTED) {
+        stats.ejected(type.name().toLowerCase(Locale.ROOT));
+      }
+    }
+
+    @Override
+    public void unejected(Host host) {
+      stats.unejected();
+    }
+  }
+
+  /** Counts health checks and transitions in the cluster's stats. */
+  private record HealthStats(ClusterStats stats) implements HealthChecker.Listener {
+    @Override
+    public void checked(Host host, HealthChecker.CheckResult result) {
+      stats.healthChecked(result == HealthChecker.CheckResult.HEALTHY);
+    }
+
+    @Override
+    public void healthChanged(Host host, boolean healthy) {
+      stats.healthTransition(healthy);
+    }
   }
 
   private HttpListener listener(Listener proto) {
@@ -133,15 +210,33 @@ public final class Sidecar implements AutoCloseable {
       throw new ConfigException("filter_chains[0].filters[0].typed_config", "does not parse: " + e.getMessage());
     }
     int maxHeaderBytes = (hcm.hasMaxRequestHeadersKb() ? hcm.getMaxRequestHeadersKb().getValue() : 60) * 1024;
-    ConnectionManager manager = new ConnectionManager(proto.getName(),
-        RouteTable.compile(hcm.getRouteConfig()), clusters, metrics.listener(proto.getName()), maxHeaderBytes);
+    Duration idleTimeout = hcm.getCommonHttpProtocolOptions().hasIdleTimeout()
+        ? Duration.ofMillis(Durations.toMillis(hcm.getCommonHttpProtocolOptions().getIdleTimeout()))
+        : DEFAULT_IDLE_TIMEOUT;
+    boolean generateRequestId = !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue();
+    RouteTable routes;
+    try {
+      routes = RouteTable.compile(hcm.getRouteConfig());
+    } catch (ConfigException e) {
+      throw e.under("filter_chains[0].filters[0].typed_config.route_config");
+    }
+    ConnectionManager manager = new ConnectionManager(proto.getName(), routes, clusters,
+        metrics.listener(proto.getName()), maxHeaderBytes, idleTimeout, generateRequestId);
     SocketAddress socket = proto.getAddress().getSocketAddress();
     return new HttpListener(proto.getName(), new InetSocketAddress(socket.getAddress(), socket.getPortValue()),
         manager);
   }
 
-  /** Binds the admin server and every listener. */
+  /** Binds the admin server and every listener, and starts health checks and outlier detection. */
   public void start() throws InterruptedException {
+    for (Cluster cluster : clusters.values()) {
+      if (cluster.outlierDetector() != null) {
+        cluster.outlierDetector().start(monitorLoop.next());
+      }
+      if (cluster.healthChecker() != null) {
+        cluster.healthChecker().start();
+      }
+    }
     if (config.hasAdmin()) {
       SocketAddress socket = config.getAdmin().getAddress().getSocketAddress();
       adminAddress = admin.start(new InetSocketAddress(socket.getAddress(), socket.getPortValue()), adminLoop,
@@ -196,6 +291,7 @@ public final class Sidecar implements AutoCloseable {
     admin.stop();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     adminLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    monitorLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
   private String configDump() {

@@ -3,6 +3,8 @@ package dev.corral.sidecar.admin;
 import dev.corral.sidecar.Transport;
 import dev.corral.sidecar.cluster.Cluster;
 import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.stats.SidecarMetrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -95,18 +97,30 @@ public final class AdminServer {
     }
   }
 
-  /** Envoy's /clusters text: one {@code cluster::host::stat::value} line per fact. */
+  /**
+   * Envoy's /clusters text: per cluster its circuit-breaker load and panic state, then one
+   * {@code cluster::host::stat::value} line per host fact.
+   */
   private String clustersText() {
     StringBuilder out = new StringBuilder();
     for (Cluster cluster : clusters.get()) {
       String name = cluster.name();
+      CircuitBreakers breakers = cluster.breakers();
+      out.append(name).append("::rq_active::").append(breakers.activeRequests()).append('\n')
+          .append(name).append("::rq_pending::").append(breakers.pendingRequests()).append('\n')
+          .append(name).append("::rq_retry_active::").append(breakers.activeRetries()).append('\n')
+          .append(name).append("::healthy_panic::").append(cluster.hostSet().panic()).append('\n');
+      OutlierDetector outliers = cluster.outlierDetector();
       for (Host host : cluster.hosts()) {
         String prefix = name + "::" + host.label() + "::";
         out.append(prefix).append("cx_active::").append(cluster.activeConnections(host)).append('\n')
             .append(prefix).append("rq_active::").append(host.activeRequests()).append('\n')
-            .append(prefix).append("health_flags::healthy\n")
+            .append(prefix).append("health_flags::").append(host.healthText()).append('\n')
             .append(prefix).append("weight::").append(host.weight()).append('\n')
             .append(prefix).append("zone::").append(host.zone()).append('\n');
+        if (outliers != null) {
+          out.append(prefix).append("times_ejected::").append(outliers.timesEjected(host)).append('\n');
+        }
       }
     }
     return out.toString();

@@ -54,6 +54,7 @@ public final class BootstrapLoader {
           .add(ClientSideWeightedRoundRobin.getDescriptor())
           .add(WrrLocality.getDescriptor())
           .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
           .add(io.envoyproxy.envoy.admin.v3.BootstrapConfigDump.getDescriptor())
           .build();
 

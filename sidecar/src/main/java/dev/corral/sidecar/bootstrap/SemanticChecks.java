@@ -1,5 +1,10 @@
 package dev.corral.sidecar.bootstrap;
 
+import dev.corral.sidecar.cluster.health.HealthCheckConfig;
+import dev.corral.sidecar.cluster.lb.LoadBalancers;
+import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.cluster.outlier.OutlierConfig;
+import java.util.concurrent.ThreadLocalRandom;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
@@ -222,6 +227,27 @@ final class SemanticChecks {
           == HttpProtocolOptions.ExplicitHttpConfig.ProtocolConfigCase.PROTOCOLCONFIG_NOT_SET) {
         throw new ConfigException(oPath + ".explicit_http_config",
             "one of http_protocol_options, http2_protocol_options is required");
+      }
+    }
+    // The components that own a subtree validate it; run them now so a bad bootstrap fails at load.
+    try {
+      LoadBalancers.forCluster(c, ThreadLocalRandom.current(), System::nanoTime);
+      HealthCheckConfig.forCluster(c.getHealthChecksList());
+    } catch (ConfigException e) {
+      throw e.under(path);
+    }
+    if (c.hasCircuitBreakers()) {
+      try {
+        CircuitBreakers.from(c.getCircuitBreakers());
+      } catch (ConfigException e) {
+        throw e.under(path + ".circuit_breakers");
+      }
+    }
+    if (c.hasOutlierDetection()) {
+      try {
+        OutlierConfig.fromProto(c.getOutlierDetection());
+      } catch (ConfigException e) {
+        throw e.under(path + ".outlier_detection");
       }
     }
   }

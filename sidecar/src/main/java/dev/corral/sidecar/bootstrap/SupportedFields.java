@@ -86,6 +86,19 @@ final class SupportedFields {
       static_resources.clusters.common_lb_config.healthy_panic_threshold
       static_resources.clusters.common_lb_config.healthy_panic_threshold.value
       static_resources.clusters.per_connection_buffer_limit_bytes
+      static_resources.clusters.circuit_breakers
+      static_resources.clusters.circuit_breakers.thresholds
+      static_resources.clusters.circuit_breakers.thresholds.priority
+      static_resources.clusters.circuit_breakers.thresholds.max_connections
+      static_resources.clusters.circuit_breakers.thresholds.max_pending_requests
+      static_resources.clusters.circuit_breakers.thresholds.max_requests
+      static_resources.clusters.circuit_breakers.thresholds.max_retries
+      static_resources.clusters.circuit_breakers.thresholds.retry_budget
+      static_resources.clusters.circuit_breakers.thresholds.retry_budget.budget_percent
+      static_resources.clusters.circuit_breakers.thresholds.retry_budget.budget_percent.value
+      static_resources.clusters.circuit_breakers.thresholds.retry_budget.min_retry_concurrency
+      static_resources.clusters.outlier_detection.**
+      static_resources.clusters.health_checks.**
 
       [envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager]
       stat_prefix
@@ -132,19 +145,43 @@ final class SupportedFields {
       route_config.virtual_hosts.routes.route.hash_policy.connection_properties.source_ip
       route_config.virtual_hosts.routes.route.hash_policy.terminal
       route_config.virtual_hosts.routes.route.timeout
+      route_config.virtual_hosts.routes.route.retry_policy
+      route_config.virtual_hosts.routes.route.retry_policy.retry_on
+      route_config.virtual_hosts.routes.route.retry_policy.num_retries
+      route_config.virtual_hosts.routes.route.retry_policy.per_try_timeout
+      route_config.virtual_hosts.routes.route.retry_policy.retry_back_off
+      route_config.virtual_hosts.routes.route.retry_policy.retry_back_off.base_interval
+      route_config.virtual_hosts.routes.route.retry_policy.retry_back_off.max_interval
+      route_config.virtual_hosts.routes.route.retry_policy.retry_host_predicate
+      route_config.virtual_hosts.routes.route.retry_policy.retry_host_predicate.name
+      route_config.virtual_hosts.routes.route.retry_policy.retry_host_predicate.typed_config
+      route_config.virtual_hosts.routes.route.retry_policy.host_selection_retry_max_attempts
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_status_codes
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.name
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.exact_match
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.present_match
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.invert_match
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.exact
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.prefix
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.suffix
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.contains
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.safe_regex
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.safe_regex.regex
+      route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.ignore_case
       http_filters
       http_filters.name
       http_filters.typed_config
       max_request_headers_kb
       common_http_protocol_options
       common_http_protocol_options.idle_timeout
-      stream_idle_timeout
-      request_timeout
-      use_remote_address
       generate_request_id
       http2_protocol_options
 
       [envoy.extensions.filters.http.router.v3.Router]
+
+      [envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate]
 
       [envoy.extensions.upstreams.http.v3.HttpProtocolOptions]
       explicit_http_config

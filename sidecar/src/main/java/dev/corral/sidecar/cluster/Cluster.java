@@ -2,7 +2,9 @@ package dev.corral.sidecar.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.sidecar.cluster.health.HealthChecker;
 import dev.corral.sidecar.cluster.limits.CircuitBreakers;
+import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
@@ -10,6 +12,7 @@ import io.netty.channel.EventLoop;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An upstream cluster: its immutable membership and settings, and one {@link ClusterWorker} per
@@ -24,6 +27,9 @@ public final class Cluster implements HealthSink {
   private final CircuitBreakers breakers;
   private final double panicPercent;
   private volatile HostSet hostSet;
+  private volatile boolean trafficSeen;
+  private @Nullable OutlierDetector outlierDetector;
+  private @Nullable HealthChecker healthChecker;
   private final ClusterStats stats;
   private final Bootstrap upstreamBootstrap;
   private final Map<EventLoop, ClusterWorker> workers = new ConcurrentHashMap<>();
@@ -49,6 +55,32 @@ public final class Cluster implements HealthSink {
 
   public CircuitBreakers breakers() {
     return breakers;
+  }
+
+  /** Passive outlier detection, when the cluster has {@code outlier_detection}. */
+  public @Nullable OutlierDetector outlierDetector() {
+    return outlierDetector;
+  }
+
+  /** Attaches the cluster's health monitors; call before traffic flows. */
+  public void monitors(@Nullable OutlierDetector outliers, @Nullable HealthChecker checks) {
+    this.outlierDetector = outliers;
+    this.healthChecker = checks;
+  }
+
+  public @Nullable HealthChecker healthChecker() {
+    return healthChecker;
+  }
+
+  /** Marks that the cluster carried traffic (health checks slow down until it does, as in Envoy). */
+  public void sawTraffic() {
+    if (!trafficSeen) {
+      trafficSeen = true;
+    }
+  }
+
+  public boolean hadTraffic() {
+    return trafficSeen;
   }
 
   @Override
@@ -108,6 +140,12 @@ public final class Cluster implements HealthSink {
 
   /** Closes every loop's pools: idle connections now, busy ones when their exchange ends. */
   public void close() {
+    if (outlierDetector != null) {
+      outlierDetector.stop();
+    }
+    if (healthChecker != null) {
+      healthChecker.stop();
+    }
     workers.values().forEach(w -> w.loop().execute(w::close));
   }
 }

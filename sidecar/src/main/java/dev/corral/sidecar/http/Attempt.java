@@ -43,6 +43,13 @@ final class Attempt implements UpstreamListener {
     return stream;
   }
 
+  /** Takes the stream out of this try (a protocol upgrade now owns its connection). */
+  UpstreamStream detachStream() {
+    UpstreamStream detached = stream;
+    stream = null;
+    return detached;
+  }
+
   /** Stops listening; resets the stream if one was had (a connection mid-exchange can't be reused). */
   void abandon() {
     abandoned = true;

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.sidecar.cluster.Cluster;
 import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ListenerStats;
+import java.time.Duration;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -18,15 +19,31 @@ public final class ConnectionManager {
   private final Map<String, Cluster> clusters;
   private final ListenerStats stats;
   private final int maxRequestHeaderBytes;
+  private final Duration idleTimeout;
+  private final boolean generateRequestId;
   private volatile boolean draining;
 
+  /**
+   * {@code idleTimeout}: close downstream connections without requests for this long (zero: never);
+   * {@code generateRequestId}: add {@code x-request-id} when absent.
+   */
   public ConnectionManager(String listenerName, RouteTable routes, Map<String, Cluster> clusters,
-      ListenerStats stats, int maxRequestHeaderBytes) {
+      ListenerStats stats, int maxRequestHeaderBytes, Duration idleTimeout, boolean generateRequestId) {
     this.listenerName = requireNonNull(listenerName, "listenerName");
     this.routes = requireNonNull(routes, "routes");
     this.clusters = Map.copyOf(clusters);
     this.stats = requireNonNull(stats, "stats");
     this.maxRequestHeaderBytes = maxRequestHeaderBytes;
+    this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
+    this.generateRequestId = generateRequestId;
+  }
+
+  Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  boolean generateRequestId() {
+    return generateRequestId;
   }
 
   public String listenerName() {

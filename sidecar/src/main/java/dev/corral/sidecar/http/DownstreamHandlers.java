@@ -46,6 +46,7 @@ public final class DownstreamHandlers {
             .addAfter("h2-codec", "h2-streams", http2Streams(manager));
       }
     };
+    IdleTimeout.watch(p.channel(), manager.idleTimeout());
     p.addLast(new CleartextHttp2ServerUpgradeHandler(http1, h2cUpgrade, priorKnowledge));
     p.addLast(new HttpServerExpectContinueHandler());
     p.addLast(new Http1ServerHandler(manager));

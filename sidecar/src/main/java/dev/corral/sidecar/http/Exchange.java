@@ -4,8 +4,8 @@ import dev.corral.sidecar.cluster.Cluster;
 import dev.corral.sidecar.cluster.ClusterWorker;
 import dev.corral.sidecar.cluster.Host;
 import dev.corral.sidecar.cluster.PickContext;
-import dev.corral.sidecar.cluster.outlier.LocalOriginFailure;
 import dev.corral.sidecar.cluster.outlier.OutlierDetector;
+import dev.corral.sidecar.cluster.outlier.OutlierDetector.LocalOriginFailure;
 import dev.corral.sidecar.pool.UpstreamStream;
 import dev.corral.sidecar.retry.RetryDecision;
 import dev.corral.sidecar.retry.RetryPolicy;
@@ -110,7 +110,7 @@ final class Exchange {
     }
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HeaderRules.toUpstream(request.headers(),
-        downstream.remoteAddress().getAddress().getHostAddress(), upgradeRequested);
+        downstream.remoteAddress().getAddress().getHostAddress(), upgradeRequested, manager.generateRequestId());
     if (!cluster.http2()) {
       HeaderRules.frameForHttp1(request.headers(), !requestComplete);
     }
@@ -130,6 +130,7 @@ final class Exchange {
       reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "no healthy upstream for cluster " + cluster.name());
       return;
     }
+    cluster.sawTraffic();
     triedHosts.add(host);
     attempt = new Attempt(this, host, triedHosts.size());
     host.requestStarted();
@@ -345,8 +346,7 @@ final class Exchange {
 
   private void switchProtocols(HttpResponse response) {
     finish();
-    Attempt a = attempt;
-    Channel upstreamChannel = a.stream().upgrade();
+    Channel upstreamChannel = attempt.detachStream().upgrade();
     endAttempt(status, false);
     HeaderRules.toDownstream(response.headers(), true);
     downstream.writeHead(response);

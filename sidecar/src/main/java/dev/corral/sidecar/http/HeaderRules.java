@@ -23,8 +23,11 @@ final class HeaderRules {
 
   private HeaderRules() {}
 
-  /** Prepares a request's headers for the upstream. {@code upgrade}: keep Upgrade for a pass-through. */
-  static void toUpstream(HttpHeaders headers, String clientIp, boolean upgrade) {
+  /**
+   * Prepares a request's headers for the upstream. {@code upgrade}: keep Upgrade for a pass-through;
+   * {@code generateRequestId}: add x-request-id when absent.
+   */
+  static void toUpstream(HttpHeaders headers, String clientIp, boolean upgrade, boolean generateRequestId) {
     removeHopByHop(headers, upgrade);
     String te = headers.get(HttpHeaderNames.TE);
     if (te != null && !HttpHeaderValues.TRAILERS.contentEqualsIgnoreCase(te.trim())) {
@@ -35,7 +38,7 @@ final class HeaderRules {
     if (!headers.contains(X_FORWARDED_PROTO)) {
       headers.set(X_FORWARDED_PROTO, HTTP);
     }
-    if (!headers.contains(X_REQUEST_ID)) {
+    if (generateRequestId && !headers.contains(X_REQUEST_ID)) {
       ThreadLocalRandom random = ThreadLocalRandom.current();
       // A version-4 UUID from the loop's fast random; SecureRandom would cost a lock per request.
       long msb = (random.nextLong() & ~0xF000L) | 0x4000L;

@@ -53,6 +53,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
   private boolean reading = true;
   private boolean firstRequestSeen;
   private boolean swallowEmptyLast;
+  private long idleSinceNanos = System.nanoTime();
   private boolean upgradeHandlerPresent = true;
 
   Http1ServerHandler(ConnectionManager manager) {
@@ -213,6 +214,7 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
     current = null;
     upstreamPaused = false;
+    idleSinceNanos = System.nanoTime();
     if (close || closing) {
       closing = true;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -315,6 +317,16 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
       ctx.pipeline().remove(this);
     }
     ctx.fireUserEventTriggered(evt);
+  }
+
+  /** Whether an exchange is in flight (for the idle timeout). */
+  boolean busy() {
+    return current != null || !queued.isEmpty();
+  }
+
+  /** When the last exchange ended. */
+  long idleSinceNanos() {
+    return idleSinceNanos;
   }
 
   /** Drain: close now if idle, else after the response in flight. */

@@ -25,7 +25,8 @@ public interface ConnectionPool {
   EventLoop eventLoop();
 
   /** Settings shared by every pool of a cluster. */
-  record Settings(Duration connectTimeout, Duration idleTimeout, boolean http2) {}
+  /** {@code maxRequestsPerConnection}: 0 for unlimited (Envoy's default). */
+  record Settings(Duration connectTimeout, Duration idleTimeout, int maxRequestsPerConnection, boolean http2) {}
 
   /** A pool for {@code host} on {@code loop}; {@code breakers} are the cluster's, shared by every pool. */
   static ConnectionPool create(EventLoop loop, Bootstrap template, Host host, Settings settings,

@@ -21,6 +21,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   private boolean skippingInformational;
   private boolean responseEnded;
   private boolean written;
+  private int served;
   private long idleSince;
 
   Http1Connection(Http1Pool pool) {
@@ -41,6 +42,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     keepAlive = true;
     responseEnded = false;
     written = false;
+    served++;
     channel.config().setAutoRead(true);
     listener.onUpstreamReady(this);
   }
@@ -86,7 +88,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   @Override
   public void release() {
     listener = null;
-    if ((!written || (keepAlive && responseEnded)) && channel.isActive()) {
+    int limit = pool.maxRequestsPerConnection();
+    boolean spent = limit > 0 && served >= limit;
+    if ((!written || (keepAlive && responseEnded && !spent)) && channel.isActive()) {
       pool.released(this);
     } else {
       channel.close();

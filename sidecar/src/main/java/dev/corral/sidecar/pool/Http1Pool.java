@@ -92,6 +92,10 @@ final class Http1Pool implements ConnectionPool {
     });
   }
 
+  int maxRequestsPerConnection() {
+    return settings.maxRequestsPerConnection();
+  }
+
   Host host() {
     return host;
   }

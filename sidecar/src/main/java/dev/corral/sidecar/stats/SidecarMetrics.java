@@ -79,7 +79,7 @@ public final class SidecarMetrics {
       "Hosts changing health by active checks, by new state (healthy, unhealthy).", "cluster", "to");
   final Gauge healthyHosts = gauge("corral_membership_healthy",
       "Hosts the balancer may pick (no health flag set).", "cluster");
-  final Gauge totalHosts = gauge("corral_membership_total", "Hosts in the cluster.", "cluster");
+  final Gauge totalHosts = gauge("corral_membership_hosts", "Hosts in the cluster.", "cluster");
   final Counter panicPicks = counter("corral_lb_healthy_panic_total",
       "Picks made over all hosts because the healthy share fell below healthy_panic_threshold.",
       "cluster");
