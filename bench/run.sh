@@ -395,6 +395,26 @@ EOF
 }
 
 # ---------------------------------------------------------------- load runs
+# CPU not attributable to this benchmark (other sessions, builds, ...) during a run, in cores:
+# busy ticks of the whole machine (/proc/stat user+nice+system+irq+softirq) minus the backends',
+# the proxy's and the load generator's own CPU. Loopback softirq work that the kernel does not
+# charge to a process lands here too, so ~0.1 is normal; much more means the numbers are noisy.
+sys_busy() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
+backend_ticks() { local t=0 p; for p in "${BACKEND_PIDS[@]}"; do t=$(( t + $(cpu_ticks "$p") )); done; echo "$t"; }
+sample_begin() { # pid
+  S_PROXY0=0; [ -n "$1" ] && S_PROXY0="$(cpu_ticks "$1")"
+  S_BACK0="$(backend_ticks)"; S_SYS0="$(sys_busy)"; S_T0="$(date +%s%N)"
+}
+sample_end() { # pid loadgen-time-file -> sets S_PROXY (ticks) and S_OTHER (cores)
+  local t1 sys1 back1 proxy1=0 lg
+  t1="$(date +%s%N)"; sys1="$(sys_busy)"; back1="$(backend_ticks)"
+  [ -n "$1" ] && proxy1="$(cpu_ticks "$1")"
+  S_PROXY=$(( proxy1 - S_PROXY0 ))
+  lg="$(awk '{print $1+$2}' "$2" 2>/dev/null)"
+  S_OTHER="$(awk -v s=$(( sys1 - S_SYS0 )) -v b=$(( back1 - S_BACK0 )) -v p="$S_PROXY" -v lg="${lg:-0}" \
+    -v c="$CLK_TCK" -v w=$(( t1 - S_T0 )) 'BEGIN { o = ((s - b - p) / c - lg) / (w / 1e9); if (o < 0) o = 0; printf "%.2f", o }')"
+}
+TIMEFORMAT='%3U %3S'
 to_ms() { # "1.23ms" / "850.00us" / "1.02s" -> ms
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
@@ -403,18 +423,18 @@ cpu_per_req() { # ticks requests
   awk -v t="$1" -v c="$CLK_TCK" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", t / c * 1e6 / n; else print "nan" }'
 }
 run_wrk() { # url pid(or "") out -> result line
-  local url="$1" pid="$2" out="$3" c0=0 c1=0 reqs rps p50 p99 errs
-  [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
-  wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$url" > "$out" 2>&1
-  [ -n "$pid" ] && c1="$(cpu_ticks "$pid")"
+  local url="$1" pid="$2" out="$3" reqs rps p50 p99 errs
+  sample_begin "$pid"
+  { time wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$url" > "$out" 2>&1 ; } 2> "$out.time"
+  sample_end "$pid" "$out.time"
   reqs="$(awk '/requests in/ {print $1}' "$out")"; reqs="${reqs:-0}"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"; rps="${rps:-0}"
   p50="$(to_ms "$(awk '$1=="50%" {print $2}' "$out")")"
   p99="$(to_ms "$(awk '$1=="99%" {print $2}' "$out")")"
   errs="$(awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",",""); n+=$4+$6+$8+$10} END {print n+0}' "$out")"
-  echo "$rps $p50 $p99 $([ -n "$pid" ] && cpu_per_req $((c1-c0)) "$reqs" || echo -) $reqs $errs"
+  echo "$rps $p50 $p99 $([ -n "$pid" ] && cpu_per_req "$S_PROXY" "$reqs" || echo -) $reqs $errs $S_OTHER"
 }
-h2load_parse() { # h2load-output logfile cpu_ticks -> result line
+h2load_parse() { # h2load-output logfile cpu_ticks other -> result line
   local out="$1" lf="$2" ticks="$3" reqs rps pct errs
   reqs="$(awk '/^requests:/ {print $8}' "$out")"; reqs="${reqs:-0}"   # succeeded
   rps="$(awk '/^finished in/ {gsub(",",""); printf "%.0f", $4}' "$out")"; rps="${rps:-0}"
@@ -425,15 +445,15 @@ h2load_parse() { # h2load-output logfile cpu_ticks -> result line
         { a[NR]=$1 } END { if (NR==0) { print "nan nan"; exit }
           i50=int(NR*0.50); if (i50<1) i50=1; i99=int(NR*0.99); if (i99<1) i99=1
           printf "%.3f %.3f", a[i50]/1000, a[i99]/1000 }')"
-  echo "$rps $pct $([ "$ticks" = - ] && echo - || cpu_per_req "$ticks" "$reqs") $reqs $errs"
+  echo "$rps $pct $([ "$ticks" = - ] && echo - || cpu_per_req "$ticks" "$reqs") $reqs $errs $4"
 }
 run_h2() { # url pid out -> result line (h2c prior knowledge, -c16 -m10)
-  local url="$1" pid="$2" out="$3" c0=0 c1=0
-  [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
+  local url="$1" pid="$2" out="$3"
   rm -f "$out.reqlog"
-  h2load -c16 -m10 -t1 -D "$DURATION" --log-file="$out.reqlog" "$url" > "$out" 2>&1
-  [ -n "$pid" ] && c1="$(cpu_ticks "$pid")"
-  h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo $((c1-c0)) || echo -)"
+  sample_begin "$pid"
+  { time h2load -c16 -m10 -t1 -D "$DURATION" --log-file="$out.reqlog" "$url" > "$out" 2>&1 ; } 2> "$out.time"
+  sample_end "$pid" "$out.time"
+  h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo "$S_PROXY" || echo -)" "$S_OTHER"
   rm -f "$out.reqlog"
 }
 # h2load's --rps is per client and each client's timer starts when it connects: 50 clients
@@ -444,13 +464,13 @@ run_h2() { # url pid out -> result line (h2c prior knowledge, -c16 -m10)
 PACED_CONNS=50
 paced_per_client() { echo $(( (RATE + PACED_CONNS - 1) / PACED_CONNS )); }
 run_paced() { # url pid out -> result line (HTTP/1.1, PACED_CONNS connections, RATE/PACED_CONNS rps each)
-  local url="$1" pid="$2" out="$3" c0=0 c1=0 per; per="$(paced_per_client)"
-  [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
+  local url="$1" pid="$2" out="$3" per; per="$(paced_per_client)"
   rm -f "$out.reqlog"
-  h2load --h1 -c"$PACED_CONNS" -m1 -t1 --rps="$per" -r1 --rate-period=1ms -n $(( per * PACED_CONNS * DURATION )) \
-    --log-file="$out.reqlog" "$url" > "$out" 2>&1
-  [ -n "$pid" ] && c1="$(cpu_ticks "$pid")"
-  h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo $((c1-c0)) || echo -)"
+  sample_begin "$pid"
+  { time h2load --h1 -c"$PACED_CONNS" -m1 -t1 --rps="$per" -r1 --rate-period=1ms -n $(( per * PACED_CONNS * DURATION )) \
+    --log-file="$out.reqlog" "$url" > "$out" 2>&1 ; } 2> "$out.time"
+  sample_end "$pid" "$out.time"
+  h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo "$S_PROXY" || echo -)" "$S_OTHER"
   rm -f "$out.reqlog"
 }
 median_col() { # file col -> median of numeric values in column col
@@ -469,6 +489,7 @@ REPORT="$RUN_DIR/report.md"
   echo "# Corral side-by-side load benchmark"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(uname -srm); $(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo))"
+  echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (anything well above 0 means other work shares the 2 cores; see the 'other CPU' column)"
   echo "- tools: $(wrk --version 2>&1 | head -1 | awk '{print $1, $2}'), $(h2load --version | head -1), nginx $(nginx -v 2>&1 | sed 's|.*/||'), HAProxy $(haproxy -v | awk 'NR==1 {print $3}')"
   echo "- backends: 3 nginx, 1 worker each, return 200 with a 128-byte body; every proxy round-robins over all 3 with keep-alive upstreams"
   echo "- runs: ${DURATION} s each, median of ${REPS}, ${WARMUP} s unmeasured warm-up per target; targets interleaved per repetition"
@@ -479,6 +500,10 @@ REPORT="$RUN_DIR/report.md"
 TARGETS=()
 for t in direct nginx haproxy corral; do [[ ",$ONLY," == *",$t,"* ]] && TARGETS+=("$t"); done
 
+LOAD1="$(cut -d' ' -f1 /proc/loadavg)"
+if awk -v l="$LOAD1" 'BEGIN { exit !(l > 1.0) }'; then
+  log "WARNING: load average is $LOAD1 before the run: other work shares the cores, throughput and latency will be noisy (CPU/request much less so)"
+fi
 start_backends
 
 for W in ${WORKERS//,/ }; do
@@ -520,7 +545,7 @@ for W in ${WORKERS//,/ }; do
           paced) u="H1_$t"; line="$(run_paced "${!u}" "$pid" "$OUT/$t-paced-$rep.txt")" ;;
         esac
         echo "$line" >> "$OUT/$t-$phase.res"
-        log "w$W $phase rep $rep $t: rps p50 p99 cpu_us reqs errs = $line"
+        log "w$W $phase rep $rep $t: rps p50 p99 cpu_us reqs errs other_cores = $line"
       done
     done
     for t in "${TARGETS[@]}"; do
@@ -532,7 +557,7 @@ for W in ${WORKERS//,/ }; do
   med() { # target phase column -> formatted median (col 1 rps: integer, 2-3 ms: 3 decimals, 4 cpu µs: 1 decimal)
     local v; v="$([ -f "$OUT/$1-$2.res" ] && median_col "$OUT/$1-$2.res" "$3" || echo -)"
     case "$v" in -|nan|"") echo -; return ;; esac
-    case "$3" in 1) printf "%.0f" "$v" ;; 2|3) printf "%.3f" "$v" ;; 4) printf "%.1f" "$v" ;; *) echo "$v" ;; esac
+    case "$3" in 1) printf "%.0f" "$v" ;; 2|3) printf "%.3f" "$v" ;; 4|7) printf "%.1f" "$v" ;; *) echo "$v" ;; esac
   }
   rss() { [ -f "$OUT/$1-$2.rss" ] && awk '{printf "%.1f", $1/1024}' "$OUT/$1-$2.rss" || echo -; }
   errsum() { [ -f "$OUT/$1-$2.res" ] && awk '{n+=$6} END {print n+0}' "$OUT/$1-$2.res" || echo -; }
@@ -544,31 +569,31 @@ for W in ${WORKERS//,/ }; do
       if [ "$phase" = h1 ]; then echo "### HTTP/1.1 keep-alive (wrk -t1 -c$CONNS, ${DURATION} s, median of $REPS)"
       else echo "### HTTP/2 cleartext, prior knowledge (h2load -t1 -c16 -m10, ${DURATION} s, median of $REPS)"; fi
       echo
-      echo "| target | RPS | p50 ms | p99 ms | RPS ÷ HAProxy | CPU µs/req | CPU ÷ HAProxy | peak RSS MiB | errors |"
-      echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+      echo "| target | RPS | p50 ms | p99 ms | RPS ÷ HAProxy | CPU µs/req | CPU ÷ HAProxy | peak RSS MiB | errors | other CPU (cores) |"
+      echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
       hr="$(med haproxy $phase 1)"; hc="$(med haproxy $phase 4)"
       for t in "${TARGETS[@]}"; do
         if [ ! -f "$OUT/$t-$phase.res" ]; then
           why="${STATUS[$t]}"; [ "$why" = ok ] && why="h2c front not answering"
-          echo "| $(label $t) | $why | | | | | | | |"; continue
+          echo "| $(label $t) | $why | | | | | | | | |"; continue
         fi
         r="$(med $t $phase 1)"; c="$(med $t $phase 4)"
-        echo "| $(label $t) | $(fmt_int "$r") | $(med $t $phase 2) | $(med $t $phase 3) | $(ratio "$r" "$hr") | $c | $(ratio "$c" "$hc") | $([ $t = direct ] && echo - || rss $t $phase) | $(errsum $t $phase) |"
+        echo "| $(label $t) | $(fmt_int "$r") | $(med $t $phase 2) | $(med $t $phase 3) | $(ratio "$r" "$hr") | $c | $(ratio "$c" "$hc") | $([ $t = direct ] && echo - || rss $t $phase) | $(errsum $t $phase) | $(med $t $phase 7) |"
       done
     done
     echo
     pr="$(paced_per_client)"
     echo "### Paced ~$RATE rps, HTTP/1.1 (h2load --h1 -c$PACED_CONNS -m1 --rps $pr, ${DURATION} s, median of $REPS)"
     echo
-    echo "| target | achieved RPS | p50 ms | p99 ms | p99 added over direct ms | CPU µs/req | errors |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    echo "| target | achieved RPS | p50 ms | p99 ms | p99 added over direct ms | CPU µs/req | errors | other CPU (cores) |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     dp99="$(med direct paced 3)"
     for t in "${TARGETS[@]}"; do
-      if [ ! -f "$OUT/$t-paced.res" ]; then echo "| $(label $t) | ${STATUS[$t]} | | | | | |"; continue; fi
+      if [ ! -f "$OUT/$t-paced.res" ]; then echo "| $(label $t) | ${STATUS[$t]} | | | | | | |"; continue; fi
       p99="$(med $t paced 3)"
       added="$(awk -v a="$p99" -v b="$dp99" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/) printf "%.3f", a-b; else print "-" }')"
       [ "$t" = direct ] && added="0 (baseline)"
-      echo "| $(label $t) | $(fmt_int "$(med $t paced 1)") | $(med $t paced 2) | $p99 | $added | $(med $t paced 4) | $(errsum $t paced) |"
+      echo "| $(label $t) | $(fmt_int "$(med $t paced 1)") | $(med $t paced 2) | $p99 | $added | $(med $t paced 4) | $(errsum $t paced) | $(med $t paced 7) |"
     done
   } >> "$REPORT"
 
