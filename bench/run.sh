@@ -24,8 +24,9 @@
 #       nginx   - upstream { keepalive }, proxy_http_version 1.1, Connection "", h2c front via
 #                 `listen ... http2` on a second port
 #       haproxy - balance roundrobin, http-reuse always, h2c front via `bind ... proto h2`
-#       corral  - ./corral sidecar --bootstrap FILE --concurrency N (falls back to
-#                 java -jar sidecar/target/corral-sidecar.jar); h2c prior knowledge on the same port
+#       corral  - ./corral sidecar --bootstrap FILE --concurrency N when ./corral exists, else
+#                 java @sidecar/jvm.options (or -Xms64m -Xmx64m -XX:+UseSerialGC) -jar
+#                 sidecar/target/corral-sidecar.jar; h2c prior knowledge on the same port
 #     A proxy that does not come up within a bounded wait is reported as "failed to start".
 #   * Per target: HTTP/1.1 keep-alive with wrk (-t1 -cC --latency), HTTP/2 cleartext with h2load
 #     (-c16 -m10, prior knowledge), and a paced run with h2load --h1 --rps (open enough at 5k rps:
@@ -372,6 +373,8 @@ EOF
     cmd="$CORRAL_CMD"
   elif [ -x "$REPO_ROOT/corral" ]; then
     cmd="./corral sidecar"
+  elif [ -f "$REPO_ROOT/sidecar/target/corral-sidecar.jar" ] && [ -f "$REPO_ROOT/sidecar/jvm.options" ]; then
+    cmd="java @sidecar/jvm.options -jar sidecar/target/corral-sidecar.jar"   # the launcher's own JVM flags
   elif [ -f "$REPO_ROOT/sidecar/target/corral-sidecar.jar" ]; then
     cmd="java -Xms64m -Xmx64m -XX:+UseSerialGC -jar sidecar/target/corral-sidecar.jar"
   else
