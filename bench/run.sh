@@ -12,7 +12,7 @@
 #   --connections N   wrk connections for the HTTP/1.1 run                 (default: 64)
 #   --skip-install    do not apt-get install missing tools
 #   -h, --help        this text
-#   Environment: BENCH_PORT_BASE (default 18000; ports BASE..BASE+40 on 127.0.0.1 are used),
+#   Environment: BENCH_PORT_BASE (default 18000; ports BASE+1..BASE+25 on 127.0.0.1 are used),
 #                CORRAL_CMD (override the command that starts the sidecar; gets
 #                "--bootstrap FILE --concurrency N" appended).
 #
@@ -29,11 +29,13 @@
 #                 sidecar/target/corral-sidecar.jar; h2c prior knowledge on the same port
 #     A proxy that does not come up within a bounded wait is reported as "failed to start".
 #   * Per target: HTTP/1.1 keep-alive with wrk (-t1 -cC --latency), HTTP/2 cleartext with h2load
-#     (-c16 -m10, prior knowledge), and a paced run with h2load --h1 --rps (open enough at 5k rps:
-#     50 connections x 100 rps each) whose per-request log gives p50/p99 and p99 added over direct.
+#     (-c16 -m10, prior knowledge), and a paced run with h2load --h1 --rps (50 connections x 100 rps,
+#     started 1 ms apart) whose per-request log gives p50/p99 and p99 added over direct.
 #   * Per proxy: RPS, p50, p99, RPS ratio to HAProxy, CPU time per request (utime+stime delta of
 #     the proxy's process tree from /proc/PID/stat over the run / requests completed), peak RSS
-#     (VmHWM summed over the proxy's processes).
+#     (VmHWM summed over the proxy's processes), and "other CPU": cores used during the run by
+#     anything but the backends, the proxy and the load generator (a noise gauge for shared machines).
+#   Every load run is bounded by `timeout` (duration x 3 + 30 s), every readiness wait too.
 #   Measured runs are interleaved (rep 1 of every target, then rep 2, ...); medians per metric.
 #   Prints a markdown report and writes it to bench/results/latest.md. All processes live in
 #   bench/results/run-<timestamp>/ and are killed on exit.
@@ -185,7 +187,7 @@ wait_http() { # url timeout_s pid -> 0 when the url answers 200
 wait_h2c() { # url timeout_s -> 0 when an h2c prior-knowledge request answers 200
   local url="$1" deadline=$(( $(date +%s) + $2 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    h2load -n1 -c1 "$url" 2>/dev/null | grep -q '1 succeeded' && return 0
+    timeout 3 h2load -n1 -c1 "$url" 2>/dev/null | grep -q '1 succeeded' && return 0
     sleep 0.3
   done
   return 1
@@ -418,6 +420,7 @@ sample_end() { # pid loadgen-time-file -> sets S_PROXY (ticks) and S_OTHER (core
     -v c="$CLK_TCK" -v w=$(( t1 - S_T0 )) 'BEGIN { o = ((s - b - p) / c - lg) / (w / 1e9); if (o < 0) o = 0; printf "%.2f", o }')"
 }
 TIMEFORMAT='%3U %3S'
+LOAD_TIMEOUT=$(( DURATION * 3 + 30 ))
 to_ms() { # "1.23ms" / "850.00us" / "1.02s" -> ms
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
@@ -428,7 +431,7 @@ cpu_per_req() { # ticks requests
 run_wrk() { # url pid(or "") out -> result line
   local url="$1" pid="$2" out="$3" reqs rps p50 p99 errs
   sample_begin "$pid"
-  { time wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$url" > "$out" 2>&1 ; } 2> "$out.time"
+  { time timeout "$LOAD_TIMEOUT" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$url" > "$out" 2>&1 ; } 2> "$out.time"
   sample_end "$pid" "$out.time"
   reqs="$(awk '/requests in/ {print $1}' "$out")"; reqs="${reqs:-0}"
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$out")"; rps="${rps:-0}"
@@ -454,7 +457,7 @@ run_h2() { # url pid out -> result line (h2c prior knowledge, -c16 -m10)
   local url="$1" pid="$2" out="$3"
   rm -f "$out.reqlog"
   sample_begin "$pid"
-  { time h2load -c16 -m10 -t1 -D "$DURATION" --log-file="$out.reqlog" "$url" > "$out" 2>&1 ; } 2> "$out.time"
+  { time timeout "$LOAD_TIMEOUT" h2load -c16 -m10 -t1 -D "$DURATION" --log-file="$out.reqlog" "$url" > "$out" 2>&1 ; } 2> "$out.time"
   sample_end "$pid" "$out.time"
   h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo "$S_PROXY" || echo -)" "$S_OTHER"
   rm -f "$out.reqlog"
@@ -470,7 +473,7 @@ run_paced() { # url pid out -> result line (HTTP/1.1, PACED_CONNS connections, R
   local url="$1" pid="$2" out="$3" per; per="$(paced_per_client)"
   rm -f "$out.reqlog"
   sample_begin "$pid"
-  { time h2load --h1 -c"$PACED_CONNS" -m1 -t1 --rps="$per" -r1 --rate-period=1ms -n $(( per * PACED_CONNS * DURATION )) \
+  { time timeout "$LOAD_TIMEOUT" h2load --h1 -c"$PACED_CONNS" -m1 -t1 --rps="$per" -r1 --rate-period=1ms -n $(( per * PACED_CONNS * DURATION )) \
     --log-file="$out.reqlog" "$url" > "$out" 2>&1 ; } 2> "$out.time"
   sample_end "$pid" "$out.time"
   h2load_parse "$out" "$out.reqlog" "$([ -n "$pid" ] && echo "$S_PROXY" || echo -)" "$S_OTHER"
@@ -531,8 +534,8 @@ for W in ${WORKERS//,/ }; do
   # warm-up (JIT for the JVM, connection pools for all)
   for t in "${TARGETS[@]}"; do
     [ "${STATUS[$t]}" = ok ] && [ "$WARMUP" -gt 0 ] || continue
-    u="H1_$t"; wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${!u}" >/dev/null 2>&1
-    u="H2_$t"; [ "${H2OK[$t]:-0}" = 1 ] && h2load -c16 -m10 -t1 -D "$WARMUP" "${!u}" >/dev/null 2>&1
+    u="H1_$t"; timeout "$LOAD_TIMEOUT" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${!u}" >/dev/null 2>&1
+    u="H2_$t"; [ "${H2OK[$t]:-0}" = 1 ] && timeout "$LOAD_TIMEOUT" h2load -c16 -m10 -t1 -D "$WARMUP" "${!u}" >/dev/null 2>&1
   done
   OUT="$RUN_DIR/w$W"; mkdir -p "$OUT"
   for phase in h1 h2 paced; do
