@@ -218,6 +218,22 @@ class HealthCheckerTest {
     assertThat(clock.pending()).isZero();
   }
 
+  @Test
+  void stopClearsTheFlagsItSetSoARestartBeginsHealthy() {
+    HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a, b));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+    clock.advance(0);
+    assertThat(failed).containsExactly(Map.entry(a, true));
+
+    checker.stop();
+    assertThat(failed).containsExactly(Map.entry(a, false));
+
+    checker.start();
+    clock.advance(0);
+    assertThat(failed).containsExactly(Map.entry(a, true));
+  }
+
   private static HealthCheck.Builder base() {
     return HealthCheck.newBuilder()
         .setTimeout(seconds(1))
