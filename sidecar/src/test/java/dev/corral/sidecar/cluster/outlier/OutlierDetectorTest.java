@@ -1,6 +1,7 @@
 package dev.corral.sidecar.cluster.outlier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.Duration;
@@ -19,6 +20,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
@@ -343,6 +346,27 @@ class OutlierDetectorTest {
 
     assertThat(detector.timesEjected(host)).isEqualTo(1);
     assertThat(events.detected).containsExactly(host + " CONSECUTIVE_5XX EJECTED");
+  }
+
+  @Test
+  void startRunsIntervalsUntilStopped() {
+    OutlierDetection fast = OutlierDetection.newBuilder()
+        .setInterval(com.google.protobuf.util.Durations.fromMillis(5))
+        .setBaseEjectionTime(com.google.protobuf.util.Durations.fromMillis(5))
+        .build();
+    OutlierDetector detector = OutlierDetector.create(
+        OutlierConfig.fromProto(fast), hosts, sink, events, System::nanoTime, new SplittableRandom(1));
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    try {
+      detector.start(executor);
+      fail(detector, host, 500, 5);
+      assertThat(sink.flagged(host)).isTrue();
+
+      await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !sink.flagged(host));
+      detector.stop();
+    } finally {
+      executor.shutdownNow();
+    }
   }
 
   // ---- helpers ----
