@@ -8,8 +8,10 @@ import dev.corral.sidecar.cluster.HealthSink;
 import dev.corral.sidecar.cluster.Host;
 import io.netty.channel.EventLoop;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
@@ -111,7 +113,10 @@ public final class HealthChecker {
     });
   }
 
-  /** Stops every check, abandoning those in flight. Hosts keep the flags they have. */
+  /**
+   * Stops every check, abandoning those in flight, and clears the flags this checker set: a
+   * checker that no longer checks makes no claim about a host (and a restart begins healthy).
+   */
   public void stop() {
     scheduler.execute(() -> {
       running = false;
@@ -119,7 +124,10 @@ public final class HealthChecker {
     });
   }
 
-  /** Replaces the checked hosts: kept hosts keep their state, new ones start healthy. */
+  /**
+   * Replaces the checked hosts: kept hosts keep their state, new ones start healthy, removed ones
+   * have their flag cleared.
+   */
   public void setHosts(List<Host> hosts) {
     List<Host> copy = List.copyOf(hosts);
     scheduler.execute(() -> {
@@ -129,7 +137,7 @@ public final class HealthChecker {
   }
 
   private void syncSessions() {
-    List<Host> wanted = running ? hosts : List.of();
+    Set<Host> wanted = running ? new LinkedHashSet<>(hosts) : Set.of();
     sessions.entrySet().removeIf(entry -> {
       if (!wanted.contains(entry.getKey())) {
         entry.getValue().stop();
@@ -189,6 +197,11 @@ public final class HealthChecker {
         timer.cancel();
       }
       abandon();
+      if (failed) {
+        failed = false;
+        sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, false);
+        listener.healthChanged(host, true);
+      }
     }
 
     void check() {
@@ -216,6 +229,8 @@ public final class HealthChecker {
         return;
       }
       abandon();
+      // Scheduled first, so a throwing sink or listener cannot end this host's checks.
+      timer = scheduler.schedule(this::check, nextIntervalNanos());
       listener.checked(host, result);
       if (result == CheckResult.HEALTHY) {
         consecutiveFailures = 0;
@@ -234,7 +249,6 @@ public final class HealthChecker {
           listener.healthChanged(host, false);
         }
       }
-      timer = scheduler.schedule(this::check, nextIntervalNanos());
     }
 
     /** Ends the check in flight, if any: cancels its timeout and the probe (closing its connection). */

@@ -1,0 +1,293 @@
+package dev.corral.sidecar.cluster.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.UInt32Value;
+import dev.corral.sidecar.cluster.HealthFlag;
+import dev.corral.sidecar.cluster.HealthSink;
+import dev.corral.sidecar.cluster.Host;
+import dev.corral.sidecar.cluster.health.HealthChecker.CheckResult;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The threshold and scheduling state machine, with a scripted prober and a hand-driven clock. */
+class HealthCheckerTest {
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+  private final Host a = Host.of("10.0.0.1", 8080);
+  private final Host b = Host.of("10.0.0.2", 8080);
+  private final ManualScheduler clock = new ManualScheduler();
+  private final ScriptedProber prober = new ScriptedProber();
+  private final Map<Host, Boolean> failed = new HashMap<>();
+  private final HealthSink sink = (host, flag, isFailed) -> {
+    assertThat(flag).isEqualTo(HealthFlag.FAILED_ACTIVE_HC);
+    failed.put(host, isFailed);
+  };
+  private final List<String> events = new ArrayList<>();
+  private final HealthChecker.Listener listener = new HealthChecker.Listener() {
+    @Override
+    public void checked(Host host, CheckResult result) {
+      events.add(host + " " + result);
+    }
+
+    @Override
+    public void healthChanged(Host host, boolean healthy) {
+      events.add(host + (healthy ? " recovered" : " failed"));
+    }
+  };
+  private boolean hadTraffic = true;
+
+  @Test
+  void hostsStartHealthyAndAreCheckedAtOnce() {
+    HealthChecker checker = checker(base().build(), List.of(a, b));
+
+    checker.start();
+    clock.advance(0);
+
+    assertThat(failed).isEmpty();
+    assertThat(prober.probes).containsExactly(a, b);
+    assertThat(events).containsExactly(a + " HEALTHY", b + " HEALTHY");
+  }
+
+  @Test
+  void marksHostFailedAfterUnhealthyThresholdFailures() {
+    HealthChecker checker = checker(base().build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+
+    checker.start();
+    clock.advance(0);
+    clock.advance(5 * SECOND);
+    assertThat(failed).isEmpty();
+    clock.advance(5 * SECOND);
+
+    assertThat(failed).containsEntry(a, true);
+    assertThat(events).containsExactly(
+        a + " UNHEALTHY", a + " UNHEALTHY", a + " UNHEALTHY", a + " failed");
+  }
+
+  @Test
+  void aSuccessResetsTheFailureCount() {
+    HealthChecker checker = checker(base().build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+    clock.advance(0);
+    clock.advance(5 * SECOND);
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(5 * SECOND);
+    prober.answer(a, CheckResult.NETWORK_FAILURE);
+
+    clock.advance(10 * SECOND);
+
+    assertThat(failed).isEmpty();
+  }
+
+  @Test
+  void recoversAfterHealthyThresholdSuccesses() {
+    HealthChecker checker = checker(base().build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+    clock.advance(0);
+    clock.advance(10 * SECOND);
+    assertThat(failed).containsEntry(a, true);
+
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(5 * SECOND);
+    assertThat(failed).containsEntry(a, true);
+    clock.advance(5 * SECOND);
+
+    assertThat(failed).containsEntry(a, false);
+    assertThat(events).endsWith(a + " HEALTHY", a + " HEALTHY", a + " recovered");
+  }
+
+  @Test
+  void timeoutCountsAsFailureAndAbandonsTheProbe() {
+    HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a));
+    prober.hang(a);
+
+    checker.start();
+    clock.advance(0);
+    clock.advance(SECOND - 1);
+    assertThat(events).isEmpty();
+    clock.advance(1);
+
+    assertThat(events).containsExactly(a + " TIMEOUT", a + " failed");
+    assertThat(prober.pending.get(0)).isCancelled();
+  }
+
+  @Test
+  void aLateAnswerAfterTheTimeoutIsIgnored() {
+    HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a));
+    CompletableFuture<CheckResult> late = new CompletableFuture<>();
+    prober.next(a, late);
+    checker.start();
+    clock.advance(0);
+    clock.advance(SECOND);
+
+    late.obtrudeValue(CheckResult.HEALTHY);
+
+    assertThat(events).containsExactly(a + " TIMEOUT", a + " failed");
+  }
+
+  @Test
+  void aProbeThatFailsExceptionallyIsANetworkFailure() {
+    HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a));
+    prober.next(a, CompletableFuture.failedFuture(new java.io.IOException("refused")));
+
+    checker.start();
+    clock.advance(0);
+
+    assertThat(events).containsExactly(a + " NETWORK_FAILURE", a + " failed");
+  }
+
+  @Test
+  void checksEveryIntervalAfterTheLastCheckEnds() {
+    HealthChecker checker = checker(base().build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+
+    clock.advance(5 * SECOND - 1);
+    assertThat(prober.probes).hasSize(1);
+    clock.advance(1);
+    assertThat(prober.probes).hasSize(2);
+    clock.advance(50 * SECOND);
+    assertThat(prober.probes).hasSize(12);
+  }
+
+  @Test
+  void usesNoTrafficIntervalUntilTheClusterHadTraffic() {
+    hadTraffic = false;
+    HealthChecker checker = checker(base().setNoTrafficInterval(seconds(60)).build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+
+    clock.advance(59 * SECOND);
+    assertThat(prober.probes).hasSize(1);
+    clock.advance(SECOND);
+    assertThat(prober.probes).hasSize(2);
+
+    hadTraffic = true;
+    clock.advance(60 * SECOND); // the next check was already due in 60 s; then every 5 s
+    clock.advance(5 * SECOND);
+    assertThat(prober.probes).hasSize(4);
+  }
+
+  @Test
+  void jitterStaysWithinItsBounds() {
+    HealthChecker checker = checker(base()
+        .setIntervalJitter(seconds(1))
+        .setIntervalJitterPercent(20) // up to 1 s more of the 5 s interval
+        .setInitialJitter(seconds(3))
+        .build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+
+    clock.advance(300 * SECOND);
+
+    assertThat(prober.times.get(0)).isBetween(0L, 3 * SECOND - 1);
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < prober.times.size(); i++) {
+      gaps.add(prober.times.get(i) - prober.times.get(i - 1));
+    }
+    assertThat(gaps).hasSizeGreaterThan(40).allSatisfy(gap -> assertThat(gap).isBetween(5 * SECOND, 7 * SECOND - 1));
+    assertThat(gaps).anySatisfy(gap -> assertThat(gap).isGreaterThan(6 * SECOND));
+  }
+
+  @Test
+  void stopEndsChecksAndNewHostsStartHealthy() {
+    HealthChecker checker = checker(base().build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+    checker.setHosts(List.of(b));
+    clock.advance(0);
+    assertThat(prober.probes).containsExactly(a, b);
+
+    clock.advance(5 * SECOND);
+    assertThat(prober.probes).containsExactly(a, b, b);
+
+    checker.stop();
+    clock.advance(60 * SECOND);
+    assertThat(prober.probes).hasSize(3);
+    assertThat(clock.pending()).isZero();
+  }
+
+  @Test
+  void stopClearsTheFlagsItSetSoARestartBeginsHealthy() {
+    HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a, b));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+    clock.advance(0);
+    assertThat(failed).containsExactly(Map.entry(a, true));
+
+    checker.stop();
+    assertThat(failed).containsExactly(Map.entry(a, false));
+
+    checker.start();
+    clock.advance(0);
+    assertThat(failed).containsExactly(Map.entry(a, true));
+  }
+
+  private static HealthCheck.Builder base() {
+    return HealthCheck.newBuilder()
+        .setTimeout(seconds(1))
+        .setInterval(seconds(5))
+        .setUnhealthyThreshold(UInt32Value.of(3))
+        .setHealthyThreshold(UInt32Value.of(2))
+        .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
+  }
+
+  private HealthChecker checker(HealthCheck proto, List<Host> hosts) {
+    return new HealthChecker(HealthCheckConfig.fromProto(proto), hosts, sink, listener, prober, clock,
+        () -> hadTraffic, new SplittableRandom(3));
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.newBuilder().setSeconds(seconds).build();
+  }
+
+  /** Answers each host with its current scripted result (healthy by default), or hangs. */
+  private final class ScriptedProber implements Prober {
+    final List<Host> probes = new ArrayList<>();
+    final List<Long> times = new ArrayList<>();
+    final List<CompletableFuture<CheckResult>> pending = new ArrayList<>();
+    private final Map<Host, CheckResult> answers = new HashMap<>();
+    private final Map<Host, Boolean> hanging = new HashMap<>();
+    private final Map<Host, CompletableFuture<CheckResult>> next = new HashMap<>();
+
+    void answer(Host host, CheckResult result) {
+      answers.put(host, result);
+      hanging.remove(host);
+    }
+
+    void hang(Host host) {
+      hanging.put(host, true);
+    }
+
+    void next(Host host, CompletableFuture<CheckResult> future) {
+      next.put(host, future);
+    }
+
+    @Override
+    public CompletableFuture<CheckResult> probe(Host host) {
+      probes.add(host);
+      times.add(clock.now());
+      CompletableFuture<CheckResult> scripted = next.remove(host);
+      if (scripted != null) {
+        return scripted;
+      }
+      if (hanging.containsKey(host)) {
+        CompletableFuture<CheckResult> never = new CompletableFuture<>();
+        pending.add(never);
+        return never;
+      }
+      return CompletableFuture.completedFuture(answers.getOrDefault(host, CheckResult.HEALTHY));
+    }
+  }
+}
