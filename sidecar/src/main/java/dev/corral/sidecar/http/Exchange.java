@@ -118,10 +118,15 @@ final class Exchange {
     if (!limit.isZero()) {
       routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
-    startAttempt();
+    startAttempt(true);
   }
 
-  private void startAttempt() {
+  /**
+   * Picks a host and starts a try on it. {@code withinDownstreamRead}: called while the downstream
+   * is being read, whose read-complete flushes the upstream; a retry (a timer task) is not, so its
+   * try must flush by itself even when the pool hands over an idle connection at once.
+   */
+  private void startAttempt(boolean withinDownstreamRead) {
     Host host = retryPolicy.avoidPreviousHosts() && !triedHosts.isEmpty()
         ? worker.pickAvoiding(pickContext, triedHosts, retryPolicy.hostSelectionAttempts())
         : worker.pick(pickContext);
@@ -135,7 +140,7 @@ final class Exchange {
     attempt = new Attempt(this, host, triedHosts.size());
     host.requestStarted();
     cluster.stats().requestStarted();
-    acquiring = true;
+    acquiring = withinDownstreamRead;
     attempt.start(worker.pool(host), retryPolicy.perTryTimeout());
     acquiring = false;
   }
@@ -318,7 +323,7 @@ final class Exchange {
     releasePendingBody();
     downstream.eventLoop().schedule(() -> {
       if (!finished) {
-        startAttempt();
+        startAttempt(false);
       }
     }, decision.delayNanos(), TimeUnit.NANOSECONDS);
     return true;
