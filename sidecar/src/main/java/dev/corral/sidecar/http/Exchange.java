@@ -225,6 +225,7 @@ final class Exchange {
       return;
     }
     reportLocalOriginFailure(a.host, failure);
+    releaseRetrySlot();
     if (failure == UpstreamFailure.PER_TRY_TIMEOUT) {
       cluster.stats().perTryTimeout();
     }
@@ -255,6 +256,7 @@ final class Exchange {
     if (part instanceof HttpResponse response) {
       int code = response.status().code();
       reportStatus(a.host, code);
+      releaseRetrySlot();
       if (code >= 500 && tryRetry(retryPolicy.onStatus(code, retriesMade, replay.replayable(),
           retryPolicy.idempotentOrOptedIn(head), ThreadLocalRandom.current()))) {
         endAttempt(code, false); // the response is dropped unread: its connection can't be reused
@@ -307,13 +309,12 @@ final class Exchange {
     if (!decision.retry()) {
       return false;
     }
-    if (!retrySlotHeld) {
-      if (!cluster.breakers().tryStartRetry()) {
-        cluster.stats().retryOverflow();
-        return false;
-      }
-      retrySlotHeld = true;
+    // Like Envoy, every retry asks the budget anew: a slot is held while that retry is outstanding.
+    if (!cluster.breakers().tryStartRetry()) {
+      cluster.stats().retryOverflow();
+      return false;
     }
+    retrySlotHeld = true;
     retriesMade++;
     cluster.stats().retry(decision.reason());
     if (attempt != null) {
@@ -397,12 +398,17 @@ final class Exchange {
       admitted = false;
       cluster.breakers().requestDone();
     }
+    releaseRetrySlot();
+    if (status != 0) {
+      manager.stats().requestDone(status, System.nanoTime() - startNanos);
+    }
+  }
+
+  /** The outstanding retry ended (answered, failed, or the exchange is over): its budget slot frees. */
+  private void releaseRetrySlot() {
     if (retrySlotHeld) {
       retrySlotHeld = false;
       cluster.breakers().retryDone();
-    }
-    if (status != 0) {
-      manager.stats().requestDone(status, System.nanoTime() - startNanos);
     }
   }
 
