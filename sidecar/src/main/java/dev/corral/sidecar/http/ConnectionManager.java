@@ -3,6 +3,7 @@ package dev.corral.sidecar.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.sidecar.cluster.Cluster;
+import dev.corral.sidecar.collapse.CollapseSettings;
 import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ListenerStats;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class ConnectionManager {
   private final Duration idleTimeout;
   private final boolean generateRequestId;
   private volatile boolean draining;
+  private @Nullable Collapser collapser;
 
   /**
    * {@code idleTimeout}: close downstream connections without requests for this long (zero: never);
@@ -36,6 +38,16 @@ public final class ConnectionManager {
     this.maxRequestHeaderBytes = maxRequestHeaderBytes;
     this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
     this.generateRequestId = generateRequestId;
+  }
+
+  /** Turns on collapsed forwarding for this listener; call before traffic flows. */
+  public void collapse(CollapseSettings settings) {
+    this.collapser = new Collapser(settings, this);
+  }
+
+  @Nullable
+  Collapser collapser() {
+    return collapser;
   }
 
   Duration idleTimeout() {

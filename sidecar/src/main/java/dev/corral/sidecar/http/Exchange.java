@@ -13,6 +13,7 @@ import dev.corral.sidecar.retry.UpstreamFailure;
 import dev.corral.sidecar.route.HashResult;
 import dev.corral.sidecar.route.Route;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,7 +23,9 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,6 +42,9 @@ import java.util.concurrent.TimeUnit;
  * ways with back-pressure. Everything runs on the downstream's event loop; nothing blocks.
  */
 final class Exchange {
+  static final AsciiString X_CORRAL_COLLAPSED = AsciiString.cached("x-corral-collapsed");
+  private static final AsciiString FOLLOWER = AsciiString.cached("follower");
+
   /** Request bodies up to this size are kept so that a retry can send them again. */
   static final int REPLAY_BUFFER_BYTES = 64 * 1024;
 
@@ -69,9 +75,21 @@ final class Exchange {
   /** True while a try asks its pool for a stream from inside a downstream read. */
   private boolean acquiring;
 
+  /** The shared fetch this exchange's response comes from, when collapsed; null otherwise. */
+  private SharedFetch shared;
+  private boolean follower;
+  private ScheduledFuture<?> maxWaitTimer;
+  /** False for a collapser's own fetch, which must not collapse into itself. */
+  private final boolean collapsible;
+
   Exchange(Downstream downstream, ConnectionManager manager) {
+    this(downstream, manager, true);
+  }
+
+  Exchange(Downstream downstream, ConnectionManager manager, boolean collapsible) {
     this.downstream = downstream;
     this.manager = manager;
+    this.collapsible = collapsible;
   }
 
   // ---- the request arrives ----
@@ -91,12 +109,6 @@ final class Exchange {
       reply(HttpResponseStatus.SERVICE_UNAVAILABLE, "unknown cluster " + clusterName);
       return;
     }
-    if (!cluster.breakers().tryStartRequest()) {
-      cluster.stats().requestOverflow();
-      replyOverloaded("cluster " + cluster.name() + " max_requests reached");
-      return;
-    }
-    admitted = true;
     HashResult hash = route.hash(head);
     setCookie = hash.setCookie();
     pickContext = hash.present() ? PickContext.ofHash(hash.hash()) : PickContext.none();
@@ -108,17 +120,33 @@ final class Exchange {
       request.setUri(head.path());
       request.headers().set(HttpHeaderNames.HOST, head.authority());
     }
+    Duration limit = route.timeout();
+    if (!limit.isZero()) {
+      routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    Collapser collapser = collapsible ? manager.collapser() : null;
+    if (collapser != null && collapser.applies(request, requestComplete)) {
+      collapser.join(this, request, head);
+      return;
+    }
+    goUpstream(true);
+  }
+
+  /** Admits the request (circuit breaker), prepares its headers and starts the first try. */
+  private void goUpstream(boolean withinDownstreamRead) {
+    if (!cluster.breakers().tryStartRequest()) {
+      cluster.stats().requestOverflow();
+      replyOverloaded("cluster " + cluster.name() + " max_requests reached");
+      return;
+    }
+    admitted = true;
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HeaderRules.toUpstream(request.headers(),
         downstream.remoteAddress().getAddress().getHostAddress(), upgradeRequested, manager.generateRequestId());
     if (!cluster.http2()) {
       HeaderRules.frameForHttp1(request.headers(), !requestComplete);
     }
-    Duration limit = route.timeout();
-    if (!limit.isZero()) {
-      routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
-    }
-    startAttempt(true);
+    startAttempt(withinDownstreamRead);
   }
 
   /**
@@ -302,6 +330,112 @@ final class Exchange {
     }
   }
 
+  // ---- collapsed forwarding: the response comes from a shared fetch ----
+
+  EventLoop eventLoop() {
+    return downstream.eventLoop();
+  }
+
+  InetSocketAddress remoteAddress() {
+    return downstream.remoteAddress();
+  }
+
+  NettyRequestHead requestHead() {
+    return head;
+  }
+
+  /** Called by the collapser when this exchange subscribes to {@code fetch} (null: it did not). */
+  void joined(SharedFetch fetch, boolean asFollower) {
+    shared = fetch;
+    follower = asFollower;
+    if (fetch == null) {
+      return;
+    }
+    cluster.stats().collapsed(asFollower);
+    Duration maxWait = manager.collapser().settings().maxWait();
+    if (asFollower && !maxWait.isZero()) {
+      maxWaitTimer = downstream.eventLoop().schedule(this::maxWaitOver, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void maxWaitOver() {
+    if (!finished && !responseStarted && shared != null) {
+      shared.unsubscribe(this);
+      shared = null;
+      goUpstream(false);
+    }
+  }
+
+  /** The shared response head: this exchange's own copy. */
+  void sharedHead(HttpResponse copy) {
+    if (finished) {
+      ReferenceCountUtil.release(copy);
+      return;
+    }
+    cancelMaxWait();
+    status = copy.status().code();
+    responseStarted = true;
+    if (follower) {
+      copy.headers().set(X_CORRAL_COLLAPSED, FOLLOWER);
+    }
+    downstream.writeHead(copy);
+    if (copy instanceof LastHttpContent) {
+      sharedEnded();
+    } else {
+      downstream.flush();
+    }
+  }
+
+  void sharedContent(HttpContent part) {
+    if (finished) {
+      part.release();
+      return;
+    }
+    downstream.write(part);
+    if (part instanceof LastHttpContent) {
+      sharedEnded();
+    } else {
+      downstream.flush();
+    }
+  }
+
+  private void sharedEnded() {
+    shared = null;
+    finish();
+    downstream.flush();
+    downstream.exchangeDone(this, !requestComplete);
+  }
+
+  /** The shared fetch broke mid-response (or before a response): its outcome is ours. */
+  void sharedAbort() {
+    shared = null;
+    if (finished) {
+      return;
+    }
+    if (responseStarted) {
+      finish();
+      downstream.abort();
+    } else {
+      reply(HttpResponseStatus.BAD_GATEWAY, "collapsed upstream fetch failed");
+    }
+  }
+
+  /** The shared response is not for this request (Vary, private): fetch it ourselves. */
+  void goUpstreamInstead() {
+    shared = null;
+    cancelMaxWait();
+    if (!finished) {
+      goUpstream(false);
+    }
+  }
+
+  private void cancelMaxWait() {
+    if (maxWaitTimer != null) {
+      maxWaitTimer.cancel(false);
+      maxWaitTimer = null;
+    }
+  }
+
   // ---- retries ----
 
   /** Schedules a retry when {@code decision} says so and the cluster's retry budget admits it. */
@@ -387,6 +521,11 @@ final class Exchange {
 
   private void finish() {
     finished = true;
+    cancelMaxWait();
+    if (shared != null) {
+      shared.unsubscribe(this);
+      shared = null;
+    }
     if (routeTimer != null) {
       routeTimer.cancel(false);
     }

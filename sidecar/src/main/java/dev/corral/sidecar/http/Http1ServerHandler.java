@@ -38,11 +38,10 @@ import java.util.ArrayDeque;
  * queued and answered in order (reading pauses when the queue is long). Malformed requests get a
  * 4xx and the connection is closed, since its framing can no longer be trusted.
  */
-final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements Downstream {
+final class Http1ServerHandler extends ChannelDownstream {
   private static final int MAX_QUEUED = 16;
 
   private final ConnectionManager manager;
-  private ChannelHandlerContext ctx;
   private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
   private Exchange current;
   private boolean currentRequestDone;
@@ -58,11 +57,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
 
   Http1ServerHandler(ConnectionManager manager) {
     this.manager = manager;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
   }
 
   @Override
@@ -158,16 +152,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
   // ---- Downstream ----
 
   @Override
-  public EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
-  }
-
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return (InetSocketAddress) ctx.channel().remoteAddress();
-  }
-
-  @Override
   public void writeHead(HttpResponse head) {
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
     int code = head.status().code();
@@ -184,21 +168,6 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
       }
     }
     ctx.write(head, ctx.voidPromise());
-  }
-
-  @Override
-  public void write(HttpObject part) {
-    ctx.write(part, ctx.voidPromise());
-  }
-
-  @Override
-  public void flush() {
-    ctx.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return ctx.channel().isWritable();
   }
 
   @Override
@@ -358,8 +327,4 @@ final class Http1ServerHandler extends ChannelInboundHandlerAdapter implements D
     }
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
-  }
 }

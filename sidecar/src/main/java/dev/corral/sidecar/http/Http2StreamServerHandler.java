@@ -13,18 +13,12 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 
 /** The downstream end of one HTTP/2 stream (one exchange), seen as HTTP objects. */
-final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implements Downstream {
+final class Http2StreamServerHandler extends ChannelDownstream {
   private final ConnectionManager manager;
-  private ChannelHandlerContext ctx;
   private Exchange exchange;
 
   Http2StreamServerHandler(ConnectionManager manager) {
     this.manager = manager;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
   }
 
   @Override
@@ -40,11 +34,6 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
   }
 
   @Override
-  public EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
-  }
-
-  @Override
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) ((Http2StreamChannel) ctx.channel()).parent().remoteAddress();
   }
@@ -52,21 +41,6 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
   @Override
   public void writeHead(HttpResponse head) {
     ctx.write(head, ctx.voidPromise());
-  }
-
-  @Override
-  public void write(HttpObject part) {
-    ctx.write(part, ctx.voidPromise());
-  }
-
-  @Override
-  public void flush() {
-    ctx.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return ctx.channel().isWritable();
   }
 
   @Override
@@ -118,8 +92,4 @@ final class Http2StreamServerHandler extends ChannelInboundHandlerAdapter implem
     }
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
-  }
 }

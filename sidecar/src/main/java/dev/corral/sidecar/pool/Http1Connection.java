@@ -13,9 +13,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /** A pooled HTTP/1.1 connection: the upstream slot of one exchange at a time. */
-final class Http1Connection extends ChannelInboundHandlerAdapter implements UpstreamStream {
+final class Http1Connection extends ChannelStream {
   private final Http1Pool pool;
-  private Channel channel;
   private UpstreamListener listener;
   private boolean keepAlive;
   private boolean skippingInformational;
@@ -67,22 +66,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
   @Override
   public void write(HttpObject part) {
     written = true;
-    channel.write(part, channel.voidPromise());
-  }
-
-  @Override
-  public void flush() {
-    channel.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return channel.isWritable();
-  }
-
-  @Override
-  public void setAutoRead(boolean autoRead) {
-    channel.config().setAutoRead(autoRead);
+    super.write(part);
   }
 
   @Override
@@ -167,8 +151,4 @@ final class Http1Connection extends ChannelInboundHandlerAdapter implements Upst
     }
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
-  }
 }

@@ -18,10 +18,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 
 /** One HTTP/2 stream to an upstream, carrying one exchange as HTTP objects. */
-final class Http2Stream extends ChannelInboundHandlerAdapter implements UpstreamStream {
+final class Http2Stream extends ChannelStream {
   private final Host host;
   private UpstreamListener listener;
-  private Http2StreamChannel channel;
   private boolean refused;
 
   Http2Stream(Host host, UpstreamListener listener) {
@@ -46,26 +45,6 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
   @Override
   public Host host() {
     return host;
-  }
-
-  @Override
-  public void write(HttpObject part) {
-    channel.write(part, channel.voidPromise());
-  }
-
-  @Override
-  public void flush() {
-    channel.flush();
-  }
-
-  @Override
-  public boolean isWritable() {
-    return channel.isWritable();
-  }
-
-  @Override
-  public void setAutoRead(boolean autoRead) {
-    channel.config().setAutoRead(autoRead);
   }
 
   @Override
@@ -136,8 +115,4 @@ final class Http2Stream extends ChannelInboundHandlerAdapter implements Upstream
     ReferenceCountUtil.release(evt);
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
-  }
 }

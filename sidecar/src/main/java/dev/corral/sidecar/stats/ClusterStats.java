@@ -24,6 +24,8 @@ public final class ClusterStats {
   private final CounterDataPoint retrySuccess;
   private final CounterDataPoint perTryTimeout;
   private final CounterDataPoint panic;
+  private final CounterDataPoint collapseLeaders;
+  private final CounterDataPoint collapseFollowers;
   private final GaugeDataPoint ejected;
   private final GaugeDataPoint healthy;
   private final GaugeDataPoint total;
@@ -47,6 +49,8 @@ public final class ClusterStats {
     retrySuccess = metrics.retrySuccesses.labelValues(cluster);
     perTryTimeout = metrics.perTryTimeouts.labelValues(cluster);
     panic = metrics.panicPicks.labelValues(cluster);
+    collapseLeaders = metrics.collapsed.labelValues(cluster, "leader");
+    collapseFollowers = metrics.collapsed.labelValues(cluster, "follower");
     ejected = metrics.ejectedHosts.labelValues(cluster);
     healthy = metrics.healthyHosts.labelValues(cluster);
     total = metrics.totalHosts.labelValues(cluster);
@@ -79,6 +83,11 @@ public final class ClusterStats {
 
   public void perTryTimeout() {
     perTryTimeout.inc();
+  }
+
+  /** A request joined collapsed forwarding as the fetch's first subscriber or as a follower. */
+  public void collapsed(boolean follower) {
+    (follower ? collapseFollowers : collapseLeaders).inc();
   }
 
   public void panicPick() {

@@ -84,6 +84,10 @@ public final class SidecarMetrics {
       "Picks made over all hosts because the healthy share fell below healthy_panic_threshold.",
       "cluster");
 
+  final Counter collapsed = counter("corral_collapse_total",
+      "Requests served by collapsed forwarding, by role: leader (started the shared fetch) or follower"
+          + " (joined one).", "cluster", "role");
+
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
   }

@@ -1,0 +1,47 @@
+package dev.corral.sidecar.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpObject;
+import java.net.InetSocketAddress;
+
+/** What both downstream handlers (an HTTP/1.1 connection, an HTTP/2 stream) do the same way. */
+abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements Downstream {
+  protected ChannelHandlerContext ctx;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return (InetSocketAddress) ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public void write(HttpObject part) {
+    ctx.write(part, ctx.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+}
