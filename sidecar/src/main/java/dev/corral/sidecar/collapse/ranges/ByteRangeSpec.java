@@ -1,0 +1,179 @@
+package dev.corral.sidecar.collapse.ranges;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A parsed {@code Range: bytes=…} request field (RFC 9110 §14.1.2). {@link #parse} gives one
+ * range, several ranges ({@link Multiple}: pass the request through), or nothing when the field
+ * is absent or invalid, which the RFC says to ignore (serve the whole representation).
+ */
+public sealed interface ByteRangeSpec {
+
+  /** Parses a Range field value; empty when absent, not in bytes, or invalid. */
+  static Optional<ByteRangeSpec> parse(@Nullable String rangeHeader) {
+    return Optional.ofNullable(RangeParser.parse(rangeHeader));
+  }
+
+  /** Whether this is a multi-range request, which is passed through and not coalesced. */
+  default boolean isMultiple() {
+    return this instanceof Multiple;
+  }
+
+  /** One range: {@code a-b}, {@code a-} or {@code -n}. */
+  sealed interface Single extends ByteRangeSpec permits FromTo, From, Suffix {
+    /** Resolves against the representation's length (RFC 9110 §14.1.1). */
+    RangeResolution resolve(long totalLength);
+  }
+
+  /** {@code bytes=first-last}, both inclusive; {@code last} may lie past the end. */
+  record FromTo(long first, long last) implements Single {
+    public FromTo {
+      if (first < 0 || last < first) {
+        throw new IllegalArgumentException("range: " + first + "-" + last
+            + " (expected: 0 <= first <= last)");
+      }
+    }
+
+    @Override
+    public RangeResolution resolve(long totalLength) {
+      checkLength(totalLength);
+      if (first >= totalLength) {
+        return RangeResolution.unsatisfiable(totalLength);
+      }
+      return RangeResolution.satisfiable(first, Math.min(last, totalLength - 1), totalLength);
+    }
+  }
+
+  /** {@code bytes=first-}: from {@code first} to the end. */
+  record From(long first) implements Single {
+    public From {
+      if (first < 0) {
+        throw new IllegalArgumentException("first: " + first + " (expected: >= 0)");
+      }
+    }
+
+    @Override
+    public RangeResolution resolve(long totalLength) {
+      checkLength(totalLength);
+      if (first >= totalLength) {
+        return RangeResolution.unsatisfiable(totalLength);
+      }
+      return RangeResolution.satisfiable(first, totalLength - 1, totalLength);
+    }
+  }
+
+  /** {@code bytes=-length}: the last {@code length} bytes (all of them if fewer). */
+  record Suffix(long length) implements Single {
+    public Suffix {
+      if (length < 0) {
+        throw new IllegalArgumentException("length: " + length + " (expected: >= 0)");
+      }
+    }
+
+    @Override
+    public RangeResolution resolve(long totalLength) {
+      checkLength(totalLength);
+      if (length == 0) {
+        return RangeResolution.unsatisfiable(totalLength);
+      }
+      if (totalLength == 0) {
+        return RangeResolution.wholeRepresentation(0); // satisfiable, but there is no byte to send
+      }
+      return RangeResolution.satisfiable(Math.max(0, totalLength - length), totalLength - 1,
+          totalLength);
+    }
+  }
+
+  /** Two or more ranges: not coalesced; forwarded as they are. */
+  record Multiple(List<Single> ranges) implements ByteRangeSpec {
+    public Multiple {
+      ranges = List.copyOf(ranges);
+    }
+  }
+
+  private static void checkLength(long totalLength) {
+    if (totalLength < 0) {
+      throw new IllegalArgumentException("totalLength: " + totalLength + " (expected: >= 0)");
+    }
+  }
+}
+
+/** The grammar of RFC 9110 §14.1.1 and §14.2, strict inside a range-spec, lenient around it. */
+final class RangeParser {
+  /** A bound on list elements, so a hostile field costs little. */
+  private static final int MAX_RANGES = 64;
+
+  private RangeParser() {}
+
+  static @Nullable ByteRangeSpec parse(@Nullable String field) {
+    if (field == null) {
+      return null;
+    }
+    String s = field.strip();
+    int eq = s.indexOf('=');
+    if (eq <= 0 || !s.substring(0, eq).equalsIgnoreCase("bytes")) {
+      return null; // another unit, or no unit: ignored
+    }
+    List<ByteRangeSpec.Single> ranges = new ArrayList<>();
+    for (String element : s.substring(eq + 1).split(",", -1)) {
+      String e = element.strip(); // OWS around list elements
+      if (e.isEmpty()) {
+        continue; // empty list elements are allowed and ignored
+      }
+      ByteRangeSpec.Single r = single(e);
+      if (r == null || ranges.size() == MAX_RANGES) {
+        return null;
+      }
+      ranges.add(r);
+    }
+    if (ranges.isEmpty()) {
+      return null;
+    }
+    return ranges.size() == 1 ? ranges.get(0) : new ByteRangeSpec.Multiple(ranges);
+  }
+
+  private static ByteRangeSpec.@Nullable Single single(String e) {
+    int dash = e.indexOf('-');
+    if (dash < 0 || dash != e.lastIndexOf('-')) {
+      return null;
+    }
+    String a = e.substring(0, dash);
+    String b = e.substring(dash + 1);
+    if (a.isEmpty()) {
+      long n = digits(b);
+      return n < 0 ? null : new ByteRangeSpec.Suffix(n);
+    }
+    long first = digits(a);
+    if (first < 0) {
+      return null;
+    }
+    if (b.isEmpty()) {
+      return new ByteRangeSpec.From(first);
+    }
+    long last = digits(b);
+    if (last < 0 || last < first) {
+      return null; // "bytes=5-2" makes the whole field invalid
+    }
+    return new ByteRangeSpec.FromTo(first, last);
+  }
+
+  /** 1*DIGIT, saturating at Long.MAX_VALUE; -1 when not digits. */
+  private static long digits(String s) {
+    if (s.isEmpty()) {
+      return -1;
+    }
+    long v = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      int d = c - '0';
+      v = v > (Long.MAX_VALUE - d) / 10 ? Long.MAX_VALUE : v * 10 + d;
+    }
+    return v;
+  }
+}
