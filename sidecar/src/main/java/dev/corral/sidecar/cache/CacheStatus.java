@@ -67,7 +67,7 @@ public final class CacheStatus {
     return new CacheStatus(false, requireNonNull(reason, "reason"), 0, null, false, false, null);
   }
 
-  /** The maps a store lookup's miss to its {@code fwd} reason. */
+  /** Maps a store lookup's miss to its {@code fwd} reason. */
   public static CacheStatus forward(CacheStore.Outcome miss) {
     return switch (miss) {
       case URI_MISS -> forward(Fwd.URI_MISS);
