@@ -352,7 +352,8 @@ class OutlierDetectorTest {
   void startRunsIntervalsUntilStopped() {
     OutlierDetection fast = OutlierDetection.newBuilder()
         .setInterval(com.google.protobuf.util.Durations.fromMillis(5))
-        .setBaseEjectionTime(com.google.protobuf.util.Durations.fromMillis(5))
+        // Long enough that the running ticker cannot un-eject the host before the assertion below.
+        .setBaseEjectionTime(com.google.protobuf.util.Durations.fromMillis(1000))
         .build();
     OutlierDetector detector = OutlierDetector.create(
         OutlierConfig.fromProto(fast), hosts, sink, events, System::nanoTime, new SplittableRandom(1));
