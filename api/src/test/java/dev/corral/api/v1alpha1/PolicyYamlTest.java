@@ -118,6 +118,15 @@ class PolicyYamlTest {
   }
 
   @Test
+  void fabric8SerializationFindsCorralKindsThroughServiceLoader() {
+    // META-INF/services/io.fabric8.kubernetes.api.model.KubernetesResource: without it fabric8
+    // answers GenericKubernetesResource for our kinds.
+    Object p = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(COLLAPSE);
+    assertThat(p).isInstanceOf(CollapsePolicy.class);
+    assertThat(((CollapsePolicy) p).getSpec().getMaxWait()).isEqualTo("5s");
+  }
+
+  @Test
   void absentFieldsStayAbsent() throws Exception {
     BalancePolicy p = YAML.readValue("""
         apiVersion: corral.dev/v1alpha1
