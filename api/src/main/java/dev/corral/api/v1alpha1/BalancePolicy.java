@@ -1,0 +1,26 @@
+package dev.corral.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** {@code BalancePolicy}: Balancing, timeouts, retries, health checking and limits for calls to one Service. */
+@Group(BalancePolicy.GROUP)
+@Version(BalancePolicy.VERSION)
+@Kind(BalancePolicy.KIND)
+@Plural(BalancePolicy.PLURAL)
+@Singular("balancepolicy")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class BalancePolicy extends CustomResource<BalancePolicySpec, PolicyStatus> implements Namespaced {
+  public static final String GROUP = "corral.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String KIND = "BalancePolicy";
+  public static final String PLURAL = "balancepolicies";
+
+  public BalancePolicy() {}
+}

@@ -1,0 +1,26 @@
+package dev.corral.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** {@code CachePolicy}: An HTTP cache for one Service's responses. */
+@Group(CachePolicy.GROUP)
+@Version(CachePolicy.VERSION)
+@Kind(CachePolicy.KIND)
+@Plural(CachePolicy.PLURAL)
+@Singular("cachepolicy")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class CachePolicy extends CustomResource<CachePolicySpec, PolicyStatus> implements Namespaced {
+  public static final String GROUP = "corral.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String KIND = "CachePolicy";
+  public static final String PLURAL = "cachepolicies";
+
+  public CachePolicy() {}
+}

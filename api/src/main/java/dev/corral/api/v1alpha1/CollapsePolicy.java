@@ -1,0 +1,26 @@
+package dev.corral.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** {@code CollapsePolicy}: Collapsed forwarding of identical concurrent requests to one Service. */
+@Group(CollapsePolicy.GROUP)
+@Version(CollapsePolicy.VERSION)
+@Kind(CollapsePolicy.KIND)
+@Plural(CollapsePolicy.PLURAL)
+@Singular("collapsepolicy")
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class CollapsePolicy extends CustomResource<CollapsePolicySpec, PolicyStatus> implements Namespaced {
+  public static final String GROUP = "corral.dev";
+  public static final String VERSION = "v1alpha1";
+  public static final String KIND = "CollapsePolicy";
+  public static final String PLURAL = "collapsepolicies";
+
+  public CollapsePolicy() {}
+}
