@@ -203,16 +203,19 @@ class XdsServerTest {
 
   @Test
   void aBurstOfPublishesBecomesOneVersion() throws Exception {
-    start(SnapshotPublisher.DEFAULT_COALESCE_WINDOW, PolicyResolver.none());
+    // A window far longer than the test, ended by hand: the burst cannot straddle it.
+    start(Duration.ofHours(1), PolicyResolver.none());
     publisher.publish(GROUP, TestResources.mesh(1));
+    publisher.flush();
     FakeSidecar sidecar = sidecar(false);
     Map<XdsType, DiscoveryResponse> first = subscribeAll(sidecar);
     double snapshotsBefore = publisher.metrics().snapshots.get();
 
     for (int i = 2; i <= 11; i++) {
       publisher.publish(GROUP, TestResources.mesh(i));
-      Thread.sleep(5);
     }
+    sidecar.expectNothingFor(Duration.ofMillis(200));
+    publisher.flush();
 
     DiscoveryResponse cds = sidecar.next(XdsType.CDS);
     assertThat(names(cds, Cluster.class, c -> c.getName() + ":" + c.getConnectTimeout().getSeconds()))
@@ -221,6 +224,19 @@ class XdsServerTest {
     sidecar.expectNothingFor(QUIET);
     assertThat(publisher.metrics().snapshots.get() - snapshotsBefore).isEqualTo(1.0);
     assertThat(cds.getVersionInfo()).isNotEqualTo(first.get(XdsType.CDS).getVersionInfo());
+  }
+
+  @Test
+  void publishesWithinTheWindowOnTheirOwn() throws Exception {
+    start(SnapshotPublisher.DEFAULT_COALESCE_WINDOW, PolicyResolver.none());
+    publisher.publish(GROUP, TestResources.mesh(1));
+    publisher.publish(GROUP, TestResources.mesh(2));
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.versions(GROUP).isPresent());
+    FakeSidecar sidecar = sidecar(false);
+    sidecar.subscribe(XdsType.CDS);
+    assertThat(names(sidecar.next(XdsType.CDS), Cluster.class,
+        c -> c.getName() + ":" + c.getConnectTimeout().getSeconds())).contains("a:2");
   }
 
   @Test
