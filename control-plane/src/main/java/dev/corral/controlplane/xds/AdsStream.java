@@ -36,6 +36,7 @@ final class AdsStream {
   private final XdsMetrics metrics;
   private final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
   private final Map<String, String> lastAcked = new ConcurrentHashMap<>();
+  private final Map<String, Long> subscribedAtNanos = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile @Nullable Node node;
   private volatile String group = "";
@@ -97,6 +98,7 @@ final class AdsStream {
 
     String typeUrl = request.getTypeUrl();
     XdsType type = XdsType.ofTypeUrl(typeUrl).orElse(null);
+    subscribedAtNanos.computeIfAbsent(typeUrl, k -> publisher.nanoTime().getAsLong());
     Sent sent = lastSent.get(typeUrl);
     if (type == null || sent == null || !sent.nonce.equals(request.getResponseNonce())) {
       return rewritten == null ? request : rewritten.build();
@@ -120,9 +122,12 @@ final class AdsStream {
       boolean firstAck = !sent.version.equals(lastAcked.put(typeUrl, sent.version));
       tracker.acked(id, type, sent.version);
       if (firstAck) {
-        publisher.publishedAtNanos(group, type, sent.version).ifPresent(at ->
-            metrics.pushLatency.labelValues(type.name())
-                .observe((publisher.nanoTime().getAsLong() - at) / 1e9));
+        // From publish, or from subscription for a sidecar that connected after the publish.
+        publisher.publishedAtNanos(group, type, sent.version).ifPresent(at -> {
+          long from = Math.max(at, subscribedAtNanos.getOrDefault(typeUrl, at));
+          metrics.pushLatency.labelValues(type.name())
+              .observe((publisher.nanoTime().getAsLong() - from) / 1e9);
+        });
       }
     }
     return rewritten == null ? request : rewritten.build();

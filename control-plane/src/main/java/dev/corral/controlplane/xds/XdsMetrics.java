@@ -31,7 +31,8 @@ public final class XdsMetrics {
     pushes = Counter.builder().name(PUSHES).labelNames("type")
         .help("DiscoveryResponses sent, by xDS type").register(registry);
     pushLatency = Histogram.builder().name(PUSH_LATENCY).labelNames("type")
-        .help("Time from publish() of a version to a sidecar's ACK of it")
+        .help("Time from publish() of a version (or the sidecar subscribing, if later) "
+            + "to its ACK")
         .classicOnly()
         .classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30)
         .register(registry);
