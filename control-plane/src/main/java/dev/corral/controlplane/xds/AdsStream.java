@@ -1,0 +1,243 @@
+package dev.corral.controlplane.xds;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ADS stream seen from the outside of java-control-plane: it remembers the node of the first
+ * request and stamps it on later ones (clients with {@code set_node_on_first_message_only}),
+ * tells ACKs from NACKs by nonce, records both in the {@link AckTracker} and the metrics, and
+ * rewrites a NACK's {@code version_info} to the rejected version so the cache holds it.
+ */
+final class AdsStream {
+  private static final Logger log = LoggerFactory.getLogger(AdsStream.class);
+
+  private record Sent(String nonce, String version, List<String> names) {}
+
+  private final long id;
+  private final SnapshotPublisher publisher;
+  private final AckTracker tracker;
+  private final PolicyResolver policies;
+  private final XdsMetrics metrics;
+  private final Map<String, Sent> lastSent = new ConcurrentHashMap<>();
+  private final Map<String, String> lastAcked = new ConcurrentHashMap<>();
+  private final Map<String, Long> subscribedAtNanos = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable Node node;
+  private volatile String group = "";
+
+  AdsStream(long id, SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+    this.id = id;
+    this.publisher = publisher;
+    this.tracker = tracker;
+    this.policies = policies;
+    this.metrics = publisher.metrics();
+  }
+
+  StreamObserver<DiscoveryRequest> requests(StreamObserver<DiscoveryRequest> delegate) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(DiscoveryRequest request) {
+        DiscoveryRequest forwarded;
+        try {
+          forwarded = onRequest(request);
+        } catch (RuntimeException e) {
+          log.error("[{}] failed to track request; forwarding it unchanged", id, e);
+          forwarded = request;
+        }
+        delegate.onNext(forwarded);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        close();
+        delegate.onError(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        close();
+        delegate.onCompleted();
+      }
+    };
+  }
+
+  ServerCallStreamObserver<DiscoveryResponse> responses(
+      ServerCallStreamObserver<DiscoveryResponse> call) {
+    return new ForwardingResponses(call);
+  }
+
+  private DiscoveryRequest onRequest(DiscoveryRequest request) {
+    DiscoveryRequest.Builder rewritten = null;
+    Node known = node;
+    if (known == null && request.hasNode()) {
+      known = request.getNode();
+      node = known;
+      group = publisher.nodeGroup().groupOf(known);
+      tracker.opened(id, known.getId(), group);
+      metrics.connectedSidecars.inc();
+      publisher.groupConnected(group);
+    } else if (known != null && !request.hasNode()) {
+      rewritten = request.toBuilder().setNode(known);
+    }
+
+    String typeUrl = request.getTypeUrl();
+    XdsType type = XdsType.ofTypeUrl(typeUrl).orElse(null);
+    subscribedAtNanos.computeIfAbsent(typeUrl, k -> publisher.nanoTime().getAsLong());
+    Sent sent = lastSent.get(typeUrl);
+    if (type == null || sent == null || !sent.nonce.equals(request.getResponseNonce())) {
+      return rewritten == null ? request : rewritten.build();
+    }
+    if (request.hasErrorDetail()) {
+      String message = request.getErrorDetail().getMessage();
+      List<String> resources = rejectedResources(sent.names, message);
+      Set<String> policyIds = new LinkedHashSet<>();
+      for (String r : resources) {
+        policyIds.addAll(policies.policiesOf(type, r));
+      }
+      log.warn("[{}] {} ({}) rejected {} version {}: {}", id, known == null ? "?" : known.getId(),
+          group, type, sent.version, message);
+      tracker.nacked(id, type, sent.version, message, resources, policyIds);
+      metrics.nacks.labelValues(type.name()).inc();
+      if (rewritten == null) {
+        rewritten = request.toBuilder();
+      }
+      rewritten.setVersionInfo(sent.version);
+    } else if (request.getVersionInfo().equals(sent.version)) {
+      boolean firstAck = !sent.version.equals(lastAcked.put(typeUrl, sent.version));
+      tracker.acked(id, type, sent.version);
+      if (firstAck) {
+        // From publish, or from subscription for a sidecar that connected after the publish.
+        publisher.publishedAtNanos(group, type, sent.version).ifPresent(at -> {
+          long from = Math.max(at, subscribedAtNanos.getOrDefault(typeUrl, at));
+          metrics.pushLatency.labelValues(type.name())
+              .observe((publisher.nanoTime().getAsLong() - from) / 1e9);
+        });
+      }
+    }
+    return rewritten == null ? request : rewritten.build();
+  }
+
+  /** Envoy names the failing resources in its message often; narrow to those when it does. */
+  private static List<String> rejectedResources(List<String> sent, String message) {
+    List<String> named = new ArrayList<>();
+    for (String name : sent) {
+      if (message.contains(name)) {
+        named.add(name);
+      }
+    }
+    return named.isEmpty() ? sent : named;
+  }
+
+  private void onResponse(DiscoveryResponse response) {
+    List<String> names = new ArrayList<>(response.getResourcesCount());
+    for (Any any : response.getResourcesList()) {
+      try {
+        names.add(Resources.getResourceName(any));
+      } catch (RuntimeException e) {
+        names.add("");
+      }
+    }
+    lastSent.put(response.getTypeUrl(),
+        new Sent(response.getNonce(), response.getVersionInfo(), List.copyOf(names)));
+    XdsType.ofTypeUrl(response.getTypeUrl()).ifPresent(type -> {
+      tracker.sent(id, type, response.getVersionInfo());
+      metrics.pushes.labelValues(type.name()).inc();
+    });
+  }
+
+  void close() {
+    if (closed.compareAndSet(false, true)) {
+      tracker.closed(id);
+      if (node != null) {
+        metrics.connectedSidecars.dec();
+      }
+    }
+  }
+
+  /** Records each response before java-control-plane writes it, then forwards everything. */
+  private final class ForwardingResponses extends ServerCallStreamObserver<DiscoveryResponse> {
+    private final ServerCallStreamObserver<DiscoveryResponse> call;
+
+    ForwardingResponses(ServerCallStreamObserver<DiscoveryResponse> call) {
+      this.call = call;
+    }
+
+    @Override
+    public void onNext(DiscoveryResponse value) {
+      // Before sending: the client's ACK may arrive before call.onNext returns.
+      onResponse(value);
+      call.onNext(value);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      close();
+      call.onError(t);
+    }
+
+    @Override
+    public void onCompleted() {
+      close();
+      call.onCompleted();
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return call.isCancelled();
+    }
+
+    @Override
+    public void setOnCancelHandler(Runnable onCancelHandler) {
+      call.setOnCancelHandler(() -> {
+        close();
+        onCancelHandler.run();
+      });
+    }
+
+    @Override
+    public void setCompression(String compression) {
+      call.setCompression(compression);
+    }
+
+    @Override
+    public boolean isReady() {
+      return call.isReady();
+    }
+
+    @Override
+    public void setOnReadyHandler(Runnable onReadyHandler) {
+      call.setOnReadyHandler(onReadyHandler);
+    }
+
+    @Override
+    public void disableAutoInboundFlowControl() {
+      call.disableAutoInboundFlowControl();
+    }
+
+    @Override
+    public void request(int count) {
+      call.request(count);
+    }
+
+    @Override
+    public void setMessageCompression(boolean enable) {
+      call.setMessageCompression(enable);
+    }
+  }
+}

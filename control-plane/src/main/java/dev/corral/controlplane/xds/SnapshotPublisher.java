@@ -1,0 +1,337 @@
+package dev.corral.controlplane.xds;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks, coalesces and publishes each node group's {@link XdsResources} as a java-control-plane
+ * snapshot with one version per xDS type, so that a change to clusters re-sends CDS only.
+ *
+ * <p>{@link #publish} checks the resources at once and refuses an inconsistent set (the group
+ * keeps its last good snapshot); accepted sets are held for the coalescing window (100 ms by
+ * default) counted from the first publish of a burst, then the latest set per group is published.
+ * A type's version is a hash of its resources, so publishing equal content changes nothing.
+ */
+public final class SnapshotPublisher implements AutoCloseable {
+
+  public static final Duration DEFAULT_COALESCE_WINDOW = Duration.ofMillis(100);
+
+  private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+  /** The outcome of one publish call: accepted (queued) or refused with the problems. */
+  public record Outcome(String group, List<String> problems) {
+    public Outcome {
+      problems = List.copyOf(problems);
+    }
+
+    public boolean accepted() {
+      return problems.isEmpty();
+    }
+  }
+
+  /** A published group's per-type versions. */
+  public record GroupVersions(String group, Map<XdsType, String> versions) {}
+
+  private record Pending(XdsResources resources, long firstPublishNanos) {}
+
+  private record Published(Map<XdsType, String> versions, Map<XdsType, Long> publishNanos) {}
+
+  private final SimpleCache<String> cache;
+  private final NodeGroup nodeGroup;
+  private final XdsMetrics metrics;
+  private final LongSupplier nanoTime;
+  private final Duration window;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+
+  private final Object lock = new Object();
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private boolean flushScheduled;
+  private final Map<String, Published> published = new ConcurrentHashMap<>();
+  private final Map<String, Outcome> lastRefusal = new ConcurrentHashMap<>();
+  private final List<Consumer<String>> groupListeners = new CopyOnWriteArrayList<>();
+  private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
+
+  private SnapshotPublisher(Builder b) {
+    this.nodeGroup = b.nodeGroup;
+    this.metrics = b.metrics;
+    this.nanoTime = b.nanoTime;
+    this.window = b.window;
+    this.ownsScheduler = b.scheduler == null;
+    this.scheduler = b.scheduler != null ? b.scheduler
+        : Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "corral-xds-publisher");
+          t.setDaemon(true);
+          return t;
+        });
+    NodeGroup grouping = this.nodeGroup;
+    this.cache = new SimpleCache<>(grouping::groupOf);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Checks {@code resources} and, when consistent, queues them as {@code group}'s next snapshot.
+   * A refused set is logged, counted and kept as {@link #lastRefusal(String)}; the group keeps
+   * serving its last good snapshot.
+   */
+  public Outcome publish(String group, XdsResources resources) {
+    requireNonNull(group, "group");
+    requireNonNull(resources, "resources");
+    List<String> problems = resources.consistencyProblems();
+    Outcome outcome = new Outcome(group, problems);
+    if (!problems.isEmpty()) {
+      log.warn("refusing inconsistent xDS resources for group {}: {}", group, problems);
+      metrics.snapshotsRefused.inc();
+      lastRefusal.put(group, outcome);
+      return outcome;
+    }
+    long now = nanoTime.getAsLong();
+    synchronized (lock) {
+      Pending previous = pending.get(group);
+      pending.put(group, new Pending(resources, previous == null ? now : previous.firstPublishNanos));
+      if (!flushScheduled) {
+        flushScheduled = true;
+        scheduler.schedule(this::flush, window.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+    return outcome;
+  }
+
+  /** Publishes every group of {@code byGroup}; returns the outcomes of the refused ones. */
+  public List<Outcome> publishAll(Map<String, XdsResources> byGroup) {
+    List<Outcome> refused = new ArrayList<>();
+    byGroup.forEach((group, resources) -> {
+      Outcome o = publish(group, resources);
+      if (!o.accepted()) {
+        refused.add(o);
+      }
+    });
+    return refused;
+  }
+
+  /** The last refused publish of {@code group}, if any publish was ever refused. */
+  public Optional<Outcome> lastRefusal(String group) {
+    return Optional.ofNullable(lastRefusal.get(group));
+  }
+
+  /** The versions {@code group} is served now, or empty if nothing was published for it yet. */
+  public Optional<GroupVersions> versions(String group) {
+    Published p = published.get(group);
+    return p == null ? Optional.empty() : Optional.of(new GroupVersions(group, p.versions));
+  }
+
+  /** Groups that some sidecar connected with, since start. */
+  public Set<String> knownGroups() {
+    return Set.copyOf(knownGroups);
+  }
+
+  /**
+   * Called with a group the first time a sidecar of it connects, before its first request is
+   * answered: a translator that publishes per group can publish for it here.
+   */
+  public void onNewGroup(Consumer<String> listener) {
+    groupListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  public XdsMetrics metrics() {
+    return metrics;
+  }
+
+  public NodeGroup nodeGroup() {
+    return nodeGroup;
+  }
+
+  SimpleCache<String> cache() {
+    return cache;
+  }
+
+  void groupConnected(String group) {
+    if (knownGroups.add(group)) {
+      for (Consumer<String> l : groupListeners) {
+        try {
+          l.accept(group);
+        } catch (RuntimeException e) {
+          log.warn("new-group listener failed for {}", group, e);
+        }
+      }
+    }
+  }
+
+  /** When {@code version} of {@code type} was first published for {@code group}. */
+  OptionalLong publishedAtNanos(String group, XdsType type, String version) {
+    Published p = published.get(group);
+    if (p == null || !version.equals(p.versions.get(type))) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(p.publishNanos.get(type));
+  }
+
+  LongSupplier nanoTime() {
+    return nanoTime;
+  }
+
+  /** Publishes what is pending now; normally run by the scheduler at the end of the window. */
+  void flush() {
+    Map<String, Pending> batch;
+    synchronized (lock) {
+      batch = new LinkedHashMap<>(pending);
+      pending.clear();
+      flushScheduled = false;
+    }
+    batch.forEach((group, p) -> {
+      try {
+        publishNow(group, p);
+      } catch (RuntimeException e) {
+        log.error("publishing the snapshot of group {} failed; it keeps its last one", group, e);
+      }
+    });
+  }
+
+  private void publishNow(String group, Pending p) {
+    XdsResources r = p.resources;
+    Map<XdsType, String> versions = new EnumMap<>(XdsType.class);
+    versions.put(XdsType.CDS, hash(r.clusters(), Resources::getResourceName));
+    versions.put(XdsType.EDS, hash(r.endpoints(), Resources::getResourceName));
+    versions.put(XdsType.LDS, hash(r.listeners(), Resources::getResourceName));
+    versions.put(XdsType.RDS, hash(r.routes(), Resources::getResourceName));
+
+    Published before = published.get(group);
+    if (before != null && before.versions.equals(versions)) {
+      return;
+    }
+    Map<XdsType, Long> times = new EnumMap<>(XdsType.class);
+    for (XdsType t : XdsType.values()) {
+      boolean changed = before == null || !versions.get(t).equals(before.versions.get(t));
+      times.put(t, changed ? p.firstPublishNanos : before.publishNanos.get(t));
+    }
+    Snapshot snapshot = Snapshot.create(
+        r.clusters(), versions.get(XdsType.CDS),
+        r.endpoints(), versions.get(XdsType.EDS),
+        r.listeners(), versions.get(XdsType.LDS),
+        r.routes(), versions.get(XdsType.RDS),
+        List.of(), "");
+    // Record versions before the cache answers watches, so an ACK can never outrun them.
+    published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times)));
+    cache.setSnapshot(group, snapshot);
+    metrics.snapshots.inc();
+    log.debug("published group {} versions {}", group, versions);
+  }
+
+  /** A content hash that ignores resource order, as the type's version. */
+  private static <T extends Message> String hash(List<T> resources, Function<Message, String> name) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    List<T> sorted = new ArrayList<>(resources);
+    sorted.sort(Comparator.comparing(name::apply));
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    for (T m : sorted) {
+      buf.reset();
+      try {
+        CodedOutputStream out = CodedOutputStream.newInstance(buf);
+        out.useDeterministicSerialization();
+        m.writeTo(out);
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      digest.update(name.apply(m).getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(buf.toByteArray());
+      digest.update((byte) 0);
+    }
+    return HexFormat.of().formatHex(digest.digest(), 0, 8);
+  }
+
+  @Override
+  public void close() {
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Builds a {@link SnapshotPublisher}. */
+  public static final class Builder {
+    private NodeGroup nodeGroup = NodeGroup.namespaceAndWorkload();
+    private XdsMetrics metrics = XdsMetrics.standalone();
+    private LongSupplier nanoTime = System::nanoTime;
+    private Duration window = DEFAULT_COALESCE_WINDOW;
+    private @Nullable ScheduledExecutorService scheduler;
+
+    private Builder() {}
+
+    public Builder nodeGroup(NodeGroup nodeGroup) {
+      this.nodeGroup = requireNonNull(nodeGroup, "nodeGroup");
+      return this;
+    }
+
+    public Builder metrics(XdsMetrics metrics) {
+      this.metrics = requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /** The clock for push latency, in nanoseconds. */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    public Builder coalesceWindow(Duration window) {
+      requireNonNull(window, "window");
+      if (window.isNegative()) {
+        throw new IllegalArgumentException("coalesceWindow: %s (expected: >= 0)".formatted(window));
+      }
+      this.window = window;
+      return this;
+    }
+
+    /** Runs the coalesced flushes; by default a daemon thread of the publisher's own. */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    public SnapshotPublisher build() {
+      return new SnapshotPublisher(this);
+    }
+  }
+}

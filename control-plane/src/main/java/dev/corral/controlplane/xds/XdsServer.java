@@ -1,0 +1,174 @@
+package dev.corral.controlplane.xds;
+
+import static java.util.Objects.requireNonNull;
+
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The ADS gRPC server: java-control-plane's {@link V3DiscoveryServer} over the
+ * {@link SnapshotPublisher}'s cache, with each stream passed through an {@link AdsStream} (node
+ * on first message only, ACK/NACK tracking, NACK holding).
+ */
+public final class XdsServer implements AutoCloseable {
+  public static final int DEFAULT_PORT = 15010;
+
+  private final Server server;
+  private final AckTracker tracker;
+
+  private XdsServer(Builder b) {
+    this.tracker = b.tracker;
+    DiscoveryServerCallbacks noCallbacks = new DiscoveryServerCallbacks() {
+      @Override
+      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {}
+
+      @Override
+      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
+    };
+    V3DiscoveryServer discovery = new V3DiscoveryServer(
+        List.of(noCallbacks), new NackHoldingWatcher(b.publisher.cache()));
+    TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
+        b.tracker, b.policies);
+    this.server = NettyServerBuilder
+        .forAddress(b.host == null ? new InetSocketAddress(b.port) : new InetSocketAddress(b.host, b.port))
+        .addService(ads)
+        // Sidecars keep one ADS stream for their lifetime; let their keepalives through.
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        .build();
+  }
+
+  public static Builder builder(SnapshotPublisher publisher) {
+    return new Builder(publisher);
+  }
+
+  public XdsServer start() {
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the ADS server: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** The bound port: the configured one, or the one chosen for port 0. */
+  public int port() {
+    return server.getPort();
+  }
+
+  public AckTracker tracker() {
+    return tracker;
+  }
+
+  /** Stops accepting streams and waits up to {@code grace} for open ones before cutting them. */
+  public void shutdown(Duration grace) throws InterruptedException {
+    server.shutdown();
+    if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** ADS whose streams each go through an {@link AdsStream} before java-control-plane. */
+  private static final class TrackingAds
+      extends AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase {
+    private final AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase delegate;
+    private final SnapshotPublisher publisher;
+    private final AckTracker tracker;
+    private final PolicyResolver policies;
+    private final AtomicLong ids = new AtomicLong();
+
+    TrackingAds(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase delegate,
+        SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+      this.delegate = delegate;
+      this.publisher = publisher;
+      this.tracker = tracker;
+      this.policies = policies;
+    }
+
+    @Override
+    public StreamObserver<DiscoveryRequest> streamAggregatedResources(
+        StreamObserver<DiscoveryResponse> responseObserver) {
+      AdsStream stream = new AdsStream(ids.incrementAndGet(), publisher, tracker, policies);
+      // grpc-java always hands a ServerCallStreamObserver; java-control-plane needs one for its
+      // cancel handler, which releases the stream's watches.
+      var call = (ServerCallStreamObserver<DiscoveryResponse>) responseObserver;
+      return stream.requests(delegate.streamAggregatedResources(stream.responses(call)));
+    }
+
+    @Override
+    public StreamObserver<DeltaDiscoveryRequest> deltaAggregatedResources(
+        StreamObserver<DeltaDiscoveryResponse> responseObserver) {
+      return delegate.deltaAggregatedResources(responseObserver);
+    }
+  }
+
+  /** Builds an {@link XdsServer}. */
+  public static final class Builder {
+    private final SnapshotPublisher publisher;
+    private @Nullable String host;
+    private int port = DEFAULT_PORT;
+    private AckTracker tracker = new AckTracker();
+    private PolicyResolver policies = PolicyResolver.none();
+
+    private Builder(SnapshotPublisher publisher) {
+      this.publisher = requireNonNull(publisher, "publisher");
+    }
+
+    /** The address to bind; all addresses by default. */
+    public Builder host(String host) {
+      this.host = requireNonNull(host, "host");
+      return this;
+    }
+
+    /** 0 picks a free port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port: %s (expected: 0..65535)".formatted(port));
+      }
+      this.port = port;
+      return this;
+    }
+
+    public Builder tracker(AckTracker tracker) {
+      this.tracker = requireNonNull(tracker, "tracker");
+      return this;
+    }
+
+    public Builder policies(PolicyResolver policies) {
+      this.policies = requireNonNull(policies, "policies");
+      return this;
+    }
+
+    public XdsServer build() {
+      return new XdsServer(this);
+    }
+  }
+}
