@@ -10,6 +10,8 @@
 #   --warmup SEC      unmeasured wrk warm-up per target before measuring   (default: 5; JIT)
 #   --rate RPS        total request rate of the paced run                  (default: 5000)
 #   --connections N   wrk connections for the HTTP/1.1 run                 (default: 64)
+#   --phases LIST     comma list of h1,h2,paced: the load runs to do       (default: all three)
+#                     (e.g. --phases paced measures the paced run on a proxy that served no h2c)
 #   --skip-install    do not apt-get install missing tools
 #   -h, --help        this text
 #   Environment: BENCH_PORT_BASE (default 18000; ports BASE+1..BASE+25 on 127.0.0.1 are used),
@@ -50,6 +52,7 @@ REPS=3
 WARMUP=5
 RATE=5000
 CONNS=64
+PHASES="h1,h2,paced"
 INSTALL=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -67,6 +70,8 @@ while [ $# -gt 0 ]; do
     --rate=*) RATE="${1#*=}"; shift ;;
     --connections) CONNS="$2"; shift 2 ;;
     --connections=*) CONNS="${1#*=}"; shift ;;
+    --phases) PHASES="$2"; shift 2 ;;
+    --phases=*) PHASES="${1#*=}"; shift ;;
     --skip-install) INSTALL=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
@@ -78,6 +83,9 @@ done
 [ "$REPS" -ge 1 ] && [ "$DURATION" -ge 1 ] || { echo "--reps and --duration must be >= 1" >&2; exit 2; }
 for t in ${ONLY//,/ }; do
   case "$t" in direct|nginx|haproxy|corral) ;; *) echo "unknown target in --only: $t" >&2; exit 2 ;; esac
+done
+for ph in ${PHASES//,/ }; do
+  case "$ph" in h1|h2|paced) ;; *) echo "unknown phase in --phases: $ph" >&2; exit 2 ;; esac
 done
 for w in ${WORKERS//,/ }; do
   [[ "$w" =~ ^[1-9][0-9]*$ ]] || { echo "bad --workers value: $w" >&2; exit 2; }
@@ -444,8 +452,9 @@ h2load_parse() { # h2load-output logfile cpu_ticks other -> result line
   local out="$1" lf="$2" ticks="$3" reqs rps pct errs
   reqs="$(awk '/^requests:/ {print $8}' "$out")"; reqs="${reqs:-0}"   # succeeded
   rps="$(awk '/^finished in/ {gsub(",",""); printf "%.0f", $4}' "$out")"; rps="${rps:-0}"
-  errs="$(awk '/^requests:/ {print $10+$12+$14}' "$out")"
-  errs=$(( ${errs:-0} + $(awk '/^status codes:/ {n=$5+$7+$9} END {print n+0}' "$out") ))
+  # h2load's "failed" already counts errored and timed-out requests and 4xx/5xx responses
+  # (requests: N total, S started, D done, OK succeeded, F failed, E errored, T timeout)
+  errs="$(awk '/^requests:/ {print $10}' "$out")"
   # log lines: start-time(us) status duration(us); percentiles over the successful ones
   pct="$(awk '$2 >= 200 && $2 < 400 {print $3}' "$lf" 2>/dev/null | sort -n | awk '
         { a[NR]=$1 } END { if (NR==0) { print "nan nan"; exit }
@@ -535,10 +544,10 @@ for W in ${WORKERS//,/ }; do
   for t in "${TARGETS[@]}"; do
     [ "${STATUS[$t]}" = ok ] && [ "$WARMUP" -gt 0 ] || continue
     u="H1_$t"; timeout "$LOAD_TIMEOUT" wrk -t1 -c"$CONNS" -d"${WARMUP}s" "${!u}" >/dev/null 2>&1
-    u="H2_$t"; [ "${H2OK[$t]:-0}" = 1 ] && timeout "$LOAD_TIMEOUT" h2load -c16 -m10 -t1 -D "$WARMUP" "${!u}" >/dev/null 2>&1
+    u="H2_$t"; [ "${H2OK[$t]:-0}" = 1 ] && [[ ",$PHASES," == *",h2,"* ]] && timeout "$LOAD_TIMEOUT" h2load -c16 -m10 -t1 -D "$WARMUP" "${!u}" >/dev/null 2>&1
   done
   OUT="$RUN_DIR/w$W"; mkdir -p "$OUT"
-  for phase in h1 h2 paced; do
+  for phase in ${PHASES//,/ }; do
     for rep in $(seq 1 "$REPS"); do
       for t in "${TARGETS[@]}"; do
         [ "${STATUS[$t]}" = ok ] || continue
@@ -571,6 +580,7 @@ for W in ${WORKERS//,/ }; do
     echo
     echo "## workers = $W (nginx worker_processes $W, haproxy nbthread $W, corral --concurrency $W)"
     for phase in h1 h2; do
+      [[ ",$PHASES," == *",$phase,"* ]] || continue
       echo
       if [ "$phase" = h1 ]; then echo "### HTTP/1.1 keep-alive (wrk -t1 -c$CONNS, ${DURATION} s, median of $REPS)"
       else echo "### HTTP/2 cleartext, prior knowledge (h2load -t1 -c16 -m10, ${DURATION} s, median of $REPS)"; fi
@@ -587,6 +597,7 @@ for W in ${WORKERS//,/ }; do
         echo "| $(label $t) | $(fmt_int "$r") | $(med $t $phase 2) | $(med $t $phase 3) | $(ratio "$r" "$hr") | $c | $(ratio "$c" "$hc") | $([ $t = direct ] && echo - || rss $t $phase) | $(errsum $t $phase) | $(med $t $phase 7) |"
       done
     done
+    [[ ",$PHASES," == *",paced,"* ]] && {
     echo
     pr="$(paced_per_client)"
     echo "### Paced ~$RATE rps, HTTP/1.1 (h2load --h1 -c$PACED_CONNS -m1 --rps $pr, ${DURATION} s, median of $REPS)"
@@ -601,6 +612,7 @@ for W in ${WORKERS//,/ }; do
       [ "$t" = direct ] && added="0 (baseline)"
       echo "| $(label $t) | $(fmt_int "$(med $t paced 1)") | $(med $t paced 2) | $p99 | $added | $(med $t paced 4) | $(errsum $t paced) | $(med $t paced 7) |"
     done
+    }
   } >> "$REPORT"
 
   # stop this round's proxies before the next worker count

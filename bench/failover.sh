@@ -1,0 +1,367 @@
+#!/usr/bin/env bash
+# bench/failover.sh - resilience benchmark: kill -9 one of three backends under steady paced load,
+# side by side through nginx, HAProxy and the Corral sidecar, in ONE run (all three proxies are
+# loaded at the same time and lose the same backend at the same instant).
+#
+# Usage: bench/failover.sh [options]
+#   --duration SEC     length of the load                                      (default: 20)
+#   --kill-at SEC      when backend 2 is killed (master and worker, SIGKILL)   (default: 7)
+#   --rate RPS         target rate per proxy                                   (default: 500)
+#   --connections N    wrk connections per proxy                               (default: 10)
+#   --warmup SEC       unmeasured load per proxy before the run                (default: 3)
+#   --only LIST        comma list of nginx,haproxy,corral                      (default: all three)
+#   -h, --help         this text
+#   Environment: FAILOVER_PORT_BASE (default 19000; ports BASE+1..BASE+9 on 127.0.0.1 are used),
+#                CORRAL_CMD (command that starts the sidecar; gets "--bootstrap FILE --concurrency 1"
+#                appended; default ./corral sidecar), CORRAL_NO_TRAFFIC_INTERVAL (e.g. 0.2s: adds
+#                no_traffic_interval to Corral's health check; unset = Envoy's default 60s),
+#                CORRAL_MAX_RETRIES (e.g. 100: circuit_breakers max_retries; unset = Envoy's default 3).
+#
+# Load generator: wrk (4.1, no -R in Debian's wrk) with a Lua script: each of the N connections
+# waits 1000*N/RATE ms after every response before sending the next request (wrk's delay()),
+# so the rate is slightly under RATE (the response time adds to the period). wrk is used rather
+# than h2load because wrk reconnects after a socket error and counts each error once, whereas
+# h2load in -n mode gives up a client after a connection failure. wrk times each request from
+# when it is written, so the delay is not part of the latency. --timeout 2s.
+# Client-visible errors = non-2xx/3xx responses + socket errors (connect, read, write, timeout).
+# Reported next to them: requests still unanswered when the run ends. wrk only counts a timeout
+# when the late answer arrives, so a request that hangs forever is otherwise invisible; 0 or 1 per
+# proxy are legitimately in flight at the last instant, more means requests hung (each hung
+# request also stalls its connection, which shows as a lower achieved RPS).
+# The Lua script also logs the second (since start) of every non-2xx response, so the report
+# says when the errors happened relative to the kill.
+#
+# Proxies (one worker / thread each):
+#   nginx   - upstream keepalive 32, max_fails=1 fail_timeout=10s,
+#             proxy_next_upstream error timeout http_502 http_503 http_504, proxy_next_upstream_tries 3
+#   haproxy - balance roundrobin, retries 2, option redispatch, option httpchk GET /,
+#             server ... check inter 200 fall 2 rise 2 observe layer7 error-limit 1 on-error mark-down,
+#             http-reuse always
+#   corral  - route retry_policy {retry_on: connect-failure,reset,5xx, num_retries: 2,
+#             previous_hosts predicate, host_selection_retry_max_attempts: 3}; cluster health_checks
+#             (interval 0.2s, timeout 1s, unhealthy_threshold 2, healthy_threshold 2, http path /),
+#             outlier_detection (consecutive_5xx 3, interval 1s, base_ejection_time 10s)
+# After the run, Corral's /clusters and /stats/prometheus are saved next to the raw outputs.
+# Everything lives in bench/results/failover-<timestamp>/; every process is killed on exit.
+set -uo pipefail
+
+usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=3; ONLY="nginx,haproxy,corral"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --kill-at) KILL_AT="$2"; shift 2 ;;
+    --rate) RATE="$2"; shift 2 ;;
+    --connections) CONNS="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+for v in "$DURATION" "$KILL_AT" "$RATE" "$CONNS" "$WARMUP"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || { echo "numeric option expected, got '$v'" >&2; exit 2; }
+done
+[ "$KILL_AT" -lt "$DURATION" ] && [ "$RATE" -ge 1 ] && [ "$CONNS" -ge 1 ] || { echo "need kill-at < duration, rate >= 1, connections >= 1" >&2; exit 2; }
+for c in nginx haproxy wrk curl pgrep ss; do command -v "$c" >/dev/null || { echo "missing tool: $c (bench/run.sh installs them)" >&2; exit 1; }; done
+
+SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+RUN_DIR="$SCRIPT_DIR/results/failover-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$RUN_DIR"
+PB="${FAILOVER_PORT_BASE:-19000}"
+BACKEND=($((PB+1)) $((PB+2)) $((PB+3)))
+P_nginx=$((PB+4)); P_haproxy=$((PB+5)); P_corral=$((PB+6)); CORRAL_ADMIN=$((PB+7))
+ulimit -n 65536 2>/dev/null || true
+log() { echo "[failover $(date +%H:%M:%S)] $*" >&2; }
+for p in "${BACKEND[@]}" $P_nginx $P_haproxy $P_corral $CORRAL_ADMIN; do
+  ss -ltnH "sport = :$p" 2>/dev/null | grep -q . && { echo "port $p in use; set FAILOVER_PORT_BASE" >&2; exit 1; }
+done
+
+PIDS=()
+tree_pids() { local out="$1" k; for k in $(pgrep -P "$1" 2>/dev/null); do out="$out $(tree_pids "$k")"; done; echo "$out"; }
+stop_tree() {
+  local all p i alive; all="$(tree_pids "$1")"
+  for p in $all; do kill -TERM "$p" 2>/dev/null; done
+  for i in $(seq 1 30); do alive=0; for p in $all; do kill -0 "$p" 2>/dev/null && alive=1; done; [ $alive = 0 ] && break; sleep 0.1; done
+  for p in $all; do kill -KILL "$p" 2>/dev/null; done
+  wait "$1" 2>/dev/null
+}
+cleanup() { local p; for p in "${PIDS[@]}"; do stop_tree "$p"; done; PIDS=(); }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+wait_http() { # url timeout pid
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    kill -0 "$3" 2>/dev/null || return 1
+    [ "$(curl -s -o /dev/null -m 2 -w '%{http_code}' "$1")" = 200 ] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+BODY="$(printf 'corral-bench-%0115d' 0)"   # 128 bytes, as in run.sh
+# ---------------------------------------------------------------- backends
+BPID=()
+for i in 0 1 2; do
+  d="$RUN_DIR/backend$((i+1))"; mkdir -p "$d/tmp"
+  cat > "$d/nginx.conf" <<EOF
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $d/tmp/body; proxy_temp_path $d/tmp/proxy; fastcgi_temp_path $d/tmp/fastcgi;
+  uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
+  server {
+    listen 127.0.0.1:${BACKEND[$i]} backlog=4096;
+    location / { default_type text/plain; return 200 "$BODY"; }
+  }
+}
+EOF
+  nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;' >"$d/stdout.log" 2>&1 &
+  BPID+=($!); PIDS+=($!)
+  wait_http "http://127.0.0.1:${BACKEND[$i]}/" 10 "${BPID[$i]}" || { echo "backend $((i+1)) failed to start" >&2; exit 1; }
+done
+log "backends up on ${BACKEND[*]}"
+
+# ---------------------------------------------------------------- proxies
+declare -A PID=()
+TARGETS=()
+for t in nginx haproxy corral; do [[ ",$ONLY," == *",$t,"* ]] && TARGETS+=("$t"); done
+
+if [[ " ${TARGETS[*]} " == *" nginx "* ]]; then
+  d="$RUN_DIR/nginx"; mkdir -p "$d/tmp"
+  cat > "$d/nginx.conf" <<EOF
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  client_body_temp_path $d/tmp/body; proxy_temp_path $d/tmp/proxy; fastcgi_temp_path $d/tmp/fastcgi;
+  uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
+  upstream backends {
+    server 127.0.0.1:${BACKEND[0]} max_fails=1 fail_timeout=10s;
+    server 127.0.0.1:${BACKEND[1]} max_fails=1 fail_timeout=10s;
+    server 127.0.0.1:${BACKEND[2]} max_fails=1 fail_timeout=10s;
+    keepalive 32;
+    keepalive_requests 1000000;
+    keepalive_timeout 300s;
+  }
+  server {
+    listen 127.0.0.1:$P_nginx backlog=4096;
+    location / {
+      proxy_pass http://backends;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_connect_timeout 1s;
+      proxy_next_upstream error timeout http_502 http_503 http_504;
+      proxy_next_upstream_tries 3;
+    }
+  }
+}
+EOF
+  nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;' >"$d/stdout.log" 2>&1 &
+  PID[nginx]=$!; PIDS+=($!)
+fi
+
+if [[ " ${TARGETS[*]} " == *" haproxy "* ]]; then
+  d="$RUN_DIR/haproxy"; mkdir -p "$d"
+  cat > "$d/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 1s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 300s
+  option http-keep-alive
+  retries 2
+  option redispatch
+frontend fe
+  bind 127.0.0.1:$P_haproxy
+  default_backend backends
+backend backends
+  balance roundrobin
+  http-reuse always
+  option httpchk GET /
+  default-server check inter 200 fall 2 rise 2 observe layer7 error-limit 1 on-error mark-down
+  server b1 127.0.0.1:${BACKEND[0]}
+  server b2 127.0.0.1:${BACKEND[1]}
+  server b3 127.0.0.1:${BACKEND[2]}
+EOF
+  haproxy -f "$d/haproxy.cfg" -db >"$d/stdout.log" 2>&1 &
+  PID[haproxy]=$!; PIDS+=($!)
+fi
+
+if [[ " ${TARGETS[*]} " == *" corral "* ]]; then
+  d="$RUN_DIR/corral"; mkdir -p "$d"
+  NTI=""; [ -n "${CORRAL_NO_TRAFFIC_INTERVAL:-}" ] && NTI="no_traffic_interval: ${CORRAL_NO_TRAFFIC_INTERVAL}"
+  CB=""; [ -n "${CORRAL_MAX_RETRIES:-}" ] && CB="circuit_breakers: { thresholds: [ { max_retries: ${CORRAL_MAX_RETRIES} } ] }"
+  cat > "$d/bootstrap.yaml" <<EOF
+admin:
+  address:
+    socket_address: { address: 127.0.0.1, port_value: $CORRAL_ADMIN }
+static_resources:
+  listeners:
+  - name: ingress
+    address:
+      socket_address: { address: 127.0.0.1, port_value: $P_corral }
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: ingress_http
+          codec_type: AUTO
+          route_config:
+            name: local_route
+            virtual_hosts:
+            - name: all
+              domains: ["*"]
+              routes:
+              - match: { prefix: "/" }
+                route:
+                  cluster: backends
+                  retry_policy:
+                    retry_on: "connect-failure,reset,5xx"
+                    num_retries: 2
+                    retry_host_predicate:
+                    - name: envoy.retry_host_predicates.previous_hosts
+                    host_selection_retry_max_attempts: 3
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
+  clusters:
+  - name: backends
+    type: STATIC
+    connect_timeout: 1s
+    lb_policy: ROUND_ROBIN
+    $CB
+    health_checks:
+    - timeout: 1s
+      interval: 0.2s
+      unhealthy_threshold: 2
+      healthy_threshold: 2
+      $NTI
+      http_health_check: { path: / }
+    outlier_detection:
+      consecutive_5xx: 3
+      interval: 1s
+      base_ejection_time: 10s
+    load_assignment:
+      cluster_name: backends
+      endpoints:
+      - lb_endpoints:
+        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[0]} } } }
+        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[1]} } } }
+        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[2]} } } }
+EOF
+  cmd="${CORRAL_CMD:-./corral sidecar}"
+  echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency 1" > "$d/command.txt"
+  (cd "$REPO_ROOT" && exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency 1) >"$d/stdout.log" 2>&1 &
+  PID[corral]=$!; PIDS+=($!)
+fi
+
+READY=()
+for t in "${TARGETS[@]}"; do
+  pv="P_$t"; to=10; [ "$t" = corral ] && to=60
+  if wait_http "http://127.0.0.1:${!pv}/" "$to" "${PID[$t]}"; then READY+=("$t"); log "$t up on ${!pv}"
+  else log "$t failed to start (see $RUN_DIR/$t)"; fi
+done
+[ ${#READY[@]} -gt 0 ] || exit 1
+
+# ---------------------------------------------------------------- load
+DELAY_MS="$(awk -v c="$CONNS" -v r="$RATE" 'BEGIN { printf "%.3f", 1000 * c / r }')"
+cat > "$RUN_DIR/paced.lua" <<EOF
+-- each connection waits ${DELAY_MS} ms after a response before its next request (~$RATE rps over $CONNS connections)
+local t0 = nil
+sent, recv = 0, 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function delay() return ${DELAY_MS} end
+function request() sent = sent + 1; return wrk.format() end
+function response(status, headers, body)
+  recv = recv + 1
+  if t0 == nil then t0 = os.time() end
+  if status < 200 or status >= 400 then
+    io.stderr:write(string.format("non2xx status=%d second=%d\\n", status, os.time() - t0))
+  end
+end
+-- wrk counts a timeout only when the late response arrives: a request that never gets an answer
+-- is invisible in its error counts, so the requests still unanswered at the end are printed here
+function done(summary, latency, requests)
+  local s, r = 0, 0
+  for _, t in ipairs(threads) do s = s + t:get("sent"); r = r + t:get("recv") end
+  io.write(string.format("unanswered at end: %d (sent %d, answered %d)\\n", s - r, s, r))
+end
+EOF
+# warm-up: JIT, connection pools, and (Corral) "the cluster has carried traffic"
+for t in "${READY[@]}"; do
+  pv="P_$t"; timeout $((WARMUP + 20)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$RUN_DIR/paced.lua" "http://127.0.0.1:${!pv}/" >/dev/null 2>&1 &
+done
+sleep "$WARMUP"; sleep 1
+
+log "load: ${#READY[@]} x wrk -t1 -c$CONNS -d${DURATION}s --latency --timeout 2s (delay ${DELAY_MS} ms per connection); kill -9 backend 2 at ${KILL_AT}s"
+declare -A WRK=()
+T0="$(date +%s.%N)"
+for t in "${READY[@]}"; do
+  pv="P_$t"
+  timeout $((DURATION * 3 + 30)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency --timeout 2s -s "$RUN_DIR/paced.lua" \
+    "http://127.0.0.1:${!pv}/" >"$RUN_DIR/$t-wrk.txt" 2>"$RUN_DIR/$t-wrk.err" &
+  WRK[$t]=$!
+done
+sleep "$KILL_AT"
+VICTIM="${BPID[1]}"
+KILLSET="$(tree_pids "$VICTIM")"   # nginx master (the pid we started) and its worker
+kill -KILL $KILLSET 2>/dev/null
+TK="$(date +%s.%N)"
+log "killed backend 2 (pids $KILLSET) at $(awk -v a="$T0" -v b="$TK" 'BEGIN { printf "%.2f", b - a }') s"
+for t in "${READY[@]}"; do wait "${WRK[$t]}"; done
+log "load done"
+
+if [[ " ${READY[*]} " == *" corral "* ]]; then
+  curl -s -m 5 "http://127.0.0.1:$CORRAL_ADMIN/clusters" > "$RUN_DIR/corral-clusters.txt"
+  curl -s -m 5 "http://127.0.0.1:$CORRAL_ADMIN/stats/prometheus" > "$RUN_DIR/corral-stats.prom"
+fi
+if [[ " ${READY[*]} " == *" haproxy "* ]]; then grep -iE "DOWN|UP" "$RUN_DIR/haproxy/stdout.log" | head -20 > "$RUN_DIR/haproxy-state.txt"; fi
+
+# ---------------------------------------------------------------- report
+to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'; }
+REPORT="$RUN_DIR/report.md"
+{
+  echo "# Failover: kill -9 one of 3 backends under ~$RATE rps per proxy"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, Lua delay ${DELAY_MS} ms per connection after each response; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
+  echo
+  echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
+  for t in "${TARGETS[@]}"; do
+    f="$RUN_DIR/$t-wrk.txt"
+    if [ ! -s "$f" ]; then echo "| $t | failed to start | | | | | | | | | |"; continue; fi
+    reqs="$(awk '/requests in/ {print $1}' "$f")"
+    rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$f")"
+    non2="$(awk '/Non-2xx/ {print $NF}' "$f")"; non2="${non2:-0}"
+    sock="$(awk '/Socket errors/ {gsub(",",""); print $4"/"$6"/"$8"/"$10}' "$f")"; sock="${sock:-0/0/0/0}"
+    sockn="$(echo "$sock" | awk -F/ '{print $1+$2+$3+$4}')"
+    p50="$(to_ms "$(awk '$1=="50%" {print $2}' "$f")")"; p99="$(to_ms "$(awk '$1=="99%" {print $2}' "$f")")"
+    mx="$(to_ms "$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$f")")"
+    bys="$(awk '/^non2xx/ {split($3,a,"="); n[a[2]]++} END {for (s in n) printf "%ss:%d ", s, n[s]}' "$RUN_DIR/$t-wrk.err" 2>/dev/null)"
+    hung="$(awk '/^unanswered at end:/ {print $4}' "$f")"; hung="${hung:-0}"
+    echo "| $t | $reqs | $rps | $(( non2 + sockn )) | $non2 | $sock | $hung | $p50 | $p99 | $mx | ${bys:--} |"
+  done
+  echo
+  echo "Raw outputs: \`${RUN_DIR#$REPO_ROOT/}/\` (wrk output per proxy, configs, Corral /clusters and /stats/prometheus)."
+} > "$REPORT"
+cat "$REPORT"
