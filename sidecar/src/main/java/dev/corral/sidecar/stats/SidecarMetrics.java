@@ -84,6 +84,13 @@ public final class SidecarMetrics {
       "Picks made over all hosts because the healthy share fell below healthy_panic_threshold.",
       "cluster");
 
+  final Gauge xdsConnected = gauge("corral_xds_connected",
+      "1 while the ADS stream to the control plane is up, else 0.");
+  final Counter xdsUpdates = counter("corral_xds_update_total",
+      "xDS responses accepted (ACKed), by type (lds, rds, cds, eds).", "type");
+  final Counter xdsRejections = counter("corral_xds_rejected_total",
+      "xDS responses refused (NACKed) by type; the last good config keeps serving.", "type");
+
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
   }
@@ -103,6 +110,10 @@ public final class SidecarMetrics {
 
   public ClusterStats cluster(String name) {
     return new ClusterStats(this, name);
+  }
+
+  public XdsStats xds() {
+    return new XdsStats(this);
   }
 
   /** The Prometheus text exposition of every metric. */
