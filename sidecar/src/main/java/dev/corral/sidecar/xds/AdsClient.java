@@ -125,6 +125,17 @@ public final class AdsClient implements AutoCloseable {
   }
 
   private void connect() {
+    try {
+      openStream();
+    } catch (RuntimeException e) {
+      // Should not happen (gRPC reports failures on the stream); never lose the reconnect loop.
+      log.warn("xds: cannot open the stream: {}", e.toString(), e);
+      stream = null;
+      executor.schedule(this::connect, backoff.delayNanos(++failures, random), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void openStream() {
     if (closed) {
       return;
     }
@@ -204,6 +215,15 @@ public final class AdsClient implements AutoCloseable {
   }
 
   private void handle(DiscoveryResponse response) {
+    try {
+      handleResponse(response);
+    } catch (RuntimeException e) {
+      // A bug in applying must not kill the stream's thread; report it and keep the config we have.
+      log.error("xds: failed to apply a {} response: {}", kind(response.getTypeUrl()), e.toString(), e);
+    }
+  }
+
+  private void handleResponse(DiscoveryResponse response) {
     TypeState t = types.get(response.getTypeUrl());
     if (t == null) {
       log.warn("xds: ignoring a response of unrequested type {}", response.getTypeUrl());
