@@ -35,6 +35,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import dev.corral.sidecar.xds.AdsClient;
+import dev.corral.sidecar.xds.ReconnectBackoff;
+import dev.corral.sidecar.xds.XdsTarget;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,12 +63,23 @@ import org.slf4j.LoggerFactory;
  * the admin server. {@link #start} binds everything; {@link #drain} stops accepting and lets
  * in-flight requests finish.
  */
-public final class Sidecar implements AutoCloseable {
+public final class Sidecar implements AutoCloseable, XdsTarget {
   private static final Logger log = LoggerFactory.getLogger(Sidecar.class);
   private static final String HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
   private static final double DEFAULT_PANIC_PERCENT = 50;
+  /** A replaced cluster's pools close when its requests end, or after this at the latest. */
+  private static final Duration RETIRE_LIMIT = Duration.ofMinutes(10);
+  private static final JsonFormat.TypeRegistry DUMP_TYPES = BootstrapLoader.typeRegistry(
+      io.envoyproxy.envoy.admin.v3.ListenersConfigDump.getDescriptor(),
+      io.envoyproxy.envoy.admin.v3.ClustersConfigDump.getDescriptor(),
+      io.envoyproxy.envoy.admin.v3.RoutesConfigDump.getDescriptor(),
+      io.envoyproxy.envoy.admin.v3.EndpointsConfigDump.getDescriptor(),
+      io.envoyproxy.envoy.config.listener.v3.Listener.getDescriptor(),
+      io.envoyproxy.envoy.config.cluster.v3.Cluster.getDescriptor(),
+      RouteConfiguration.getDescriptor(),
+      ClusterLoadAssignment.getDescriptor());
 
   private final io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap config;
   private final Transport transport = Transport.best();
@@ -65,11 +88,19 @@ public final class Sidecar implements AutoCloseable {
   /** Health checks and outlier intervals run here, off the data path. */
   private final EventLoopGroup monitorLoop;
   private final SidecarMetrics metrics = new SidecarMetrics();
-  private final Map<String, Cluster> clusters = new LinkedHashMap<>();
-  private final List<HttpListener> listeners = new ArrayList<>();
+  /** Immutable; replaced whole by CDS, read by every ConnectionManager at each request. */
+  private volatile Map<String, Cluster> clusters = Map.of();
+  private final Set<String> staticClusters;
+  /** Static listeners in bootstrap order, then dynamic ones; written on the xDS thread only. */
+  private final List<HttpListener> listeners = new CopyOnWriteArrayList<>();
+  private final Map<String, InetSocketAddress> boundAddresses = new ConcurrentHashMap<>();
   private final AdminServer admin;
   private final List<InetSocketAddress> listenerAddresses = new ArrayList<>();
+  private final Bootstrap upstream;
+  private final @Nullable EventLoopGroup xdsLoop;
+  private final @Nullable AdsClient xds;
   private InetSocketAddress adminAddress;
+  private volatile boolean started;
   private volatile boolean draining;
 
   public Sidecar(io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap config, int concurrency) {
@@ -83,15 +114,19 @@ public final class Sidecar implements AutoCloseable {
     Bootstrap upstream = new Bootstrap().channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
+    this.upstream = upstream;
     List<io.envoyproxy.envoy.config.cluster.v3.Cluster> staticClusters = config.getStaticResources().getClustersList();
+    Map<String, Cluster> built = new LinkedHashMap<>();
     for (int i = 0; i < staticClusters.size(); i++) {
       try {
         Cluster cluster = cluster(staticClusters.get(i), upstream);
-        clusters.put(cluster.name(), cluster);
+        built.put(cluster.name(), cluster);
       } catch (ConfigException e) {
         throw e.under("static_resources.clusters[" + i + "]");
       }
     }
+    this.clusters = Collections.unmodifiableMap(built);
+    this.staticClusters = Set.copyOf(built.keySet());
     List<Listener> staticListeners = config.getStaticResources().getListenersList();
     for (int i = 0; i < staticListeners.size(); i++) {
       try {
@@ -100,19 +135,48 @@ public final class Sidecar implements AutoCloseable {
         throw e.under("static_resources.listeners[" + i + "]");
       }
     }
-    this.admin = new AdminServer(metrics, clusters::values, this::configDump, () -> !draining);
+    this.admin = new AdminServer(metrics, () -> clusters.values(), this::configDump, () -> !draining);
+    if (config.getDynamicResources().hasAdsConfig()) {
+      String adsCluster = config.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc()
+          .getClusterName();
+      List<InetSocketAddress> servers = clusters.get(adsCluster).hosts().stream().map(Host::address).toList();
+      this.xdsLoop = transport.newGroup(1, "corral-xds-io");
+      this.xds = new AdsClient(config.getNode(), servers, this, staticClusters(), metrics.xds(), transport,
+          xdsLoop, ReconnectBackoff.defaults(), new SplittableRandom(), Instant::now);
+    } else {
+      this.xdsLoop = null;
+      this.xds = null;
+    }
   }
 
-  private Cluster cluster(io.envoyproxy.envoy.config.cluster.v3.Cluster proto, Bootstrap upstream) {
+  private Set<String> staticClusters() {
+    return staticClusters;
+  }
+
+  /**
+   * The hosts of an assignment; a host of {@code previous} with the same address, weight and zone
+   * is reused, so its health, ejection and load survive an EDS update.
+   */
+  static List<Host> hosts(ClusterLoadAssignment assignment, List<Host> previous) {
+    Map<InetSocketAddress, Host> known = new HashMap<>();
+    previous.forEach(h -> known.put(h.address(), h));
     List<Host> hosts = new ArrayList<>();
-    for (LocalityLbEndpoints locality : proto.getLoadAssignment().getEndpointsList()) {
+    for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
       for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
         SocketAddress socket = endpoint.getEndpoint().getAddress().getSocketAddress();
         int weight = endpoint.hasLoadBalancingWeight() ? endpoint.getLoadBalancingWeight().getValue() : 1;
-        hosts.add(new Host(new InetSocketAddress(socket.getAddress(), socket.getPortValue()), weight,
-            locality.getLocality().getZone()));
+        InetSocketAddress address = new InetSocketAddress(socket.getAddress(), socket.getPortValue());
+        String zone = locality.getLocality().getZone();
+        Host same = known.get(address);
+        hosts.add(same != null && same.weight() == weight && same.zone().equals(zone)
+            ? same : new Host(address, weight, zone));
       }
     }
+    return hosts;
+  }
+
+  private Cluster cluster(io.envoyproxy.envoy.config.cluster.v3.Cluster proto, Bootstrap upstream) {
+    List<Host> hosts = hosts(proto.getLoadAssignment(), List.of());
     Duration connectTimeout = proto.hasConnectTimeout()
         ? Duration.ofMillis(Durations.toMillis(proto.getConnectTimeout())) : DEFAULT_CONNECT_TIMEOUT;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -203,6 +267,10 @@ public final class Sidecar implements AutoCloseable {
   }
 
   private HttpListener listener(Listener proto) {
+    return listener(proto, null);
+  }
+
+  private HttpListener listener(Listener proto, @Nullable RouteConfiguration rds) {
     HttpConnectionManager hcm;
     try {
       hcm = proto.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
@@ -216,11 +284,12 @@ public final class Sidecar implements AutoCloseable {
     boolean generateRequestId = !hcm.hasGenerateRequestId() || hcm.getGenerateRequestId().getValue();
     RouteTable routes;
     try {
-      routes = RouteTable.compile(hcm.getRouteConfig());
+      // An RDS listener whose routes have not arrived yet answers 404 until they do.
+      routes = RouteTable.compile(hcm.hasRds() && rds != null ? rds : hcm.getRouteConfig());
     } catch (ConfigException e) {
       throw e.under("filter_chains[0].filters[0].typed_config.route_config");
     }
-    ConnectionManager manager = new ConnectionManager(proto.getName(), routes, clusters,
+    ConnectionManager manager = new ConnectionManager(proto.getName(), routes, () -> clusters,
         metrics.listener(proto.getName()), maxHeaderBytes, idleTimeout, generateRequestId);
     SocketAddress socket = proto.getAddress().getSocketAddress();
     return new HttpListener(proto.getName(), new InetSocketAddress(socket.getAddress(), socket.getPortValue()),
@@ -229,14 +298,7 @@ public final class Sidecar implements AutoCloseable {
 
   /** Binds the admin server and every listener, and starts health checks and outlier detection. */
   public void start() throws InterruptedException {
-    for (Cluster cluster : clusters.values()) {
-      if (cluster.outlierDetector() != null) {
-        cluster.outlierDetector().start(monitorLoop.next());
-      }
-      if (cluster.healthChecker() != null) {
-        cluster.healthChecker().start();
-      }
-    }
+    clusters.values().forEach(this::startMonitors);
     if (config.hasAdmin()) {
       SocketAddress socket = config.getAdmin().getAddress().getSocketAddress();
       adminAddress = admin.start(new InetSocketAddress(socket.getAddress(), socket.getPortValue()), adminLoop,
@@ -246,8 +308,142 @@ public final class Sidecar implements AutoCloseable {
     for (HttpListener listener : listeners) {
       InetSocketAddress bound = listener.start(workers, transport);
       listenerAddresses.add(bound);
+      boundAddresses.put(listener.name(), bound);
       log.info("listener {} on {} ({} event loops, {})", listener.name(), bound, count(workers), transport);
     }
+    started = true;
+    if (xds != null) {
+      xds.start();
+    }
+  }
+
+  private void startMonitors(Cluster cluster) {
+    if (cluster.outlierDetector() != null) {
+      cluster.outlierDetector().start(monitorLoop.next());
+    }
+    if (cluster.healthChecker() != null) {
+      cluster.healthChecker().start();
+    }
+  }
+
+  // ---- XdsTarget: called on the xDS thread ----
+
+  @Override
+  public void putCluster(io.envoyproxy.envoy.config.cluster.v3.Cluster proto,
+      @Nullable ClusterLoadAssignment endpoints) {
+    Cluster next = cluster(proto, upstream);
+    if (endpoints != null) {
+      next.setHosts(hosts(endpoints, List.of()));
+    }
+    startMonitors(next);
+    Map<String, Cluster> map = new LinkedHashMap<>(clusters);
+    Cluster previous = map.put(next.name(), next);
+    clusters = Collections.unmodifiableMap(map);
+    log.info("cluster {} {} ({} hosts)", next.name(), previous == null ? "added" : "updated", next.hosts().size());
+    if (previous != null) {
+      retire(previous);
+    }
+  }
+
+  @Override
+  public void removeCluster(String name) {
+    Map<String, Cluster> map = new LinkedHashMap<>(clusters);
+    Cluster previous = map.remove(name);
+    clusters = Collections.unmodifiableMap(map);
+    if (previous != null) {
+      log.info("cluster {} removed", name);
+      retire(previous);
+    }
+  }
+
+  /** Stops a replaced cluster's monitors now and closes its pools once its requests in flight end. */
+  private void retire(Cluster cluster) {
+    if (cluster.outlierDetector() != null) {
+      cluster.outlierDetector().stop();
+    }
+    if (cluster.healthChecker() != null) {
+      cluster.healthChecker().stop();
+    }
+    long deadline = System.nanoTime() + RETIRE_LIMIT.toNanos();
+    Runnable[] check = new Runnable[1];
+    check[0] = () -> {
+      if (cluster.activeRequests() == 0 || System.nanoTime() > deadline) {
+        cluster.close();
+      } else {
+        monitorLoop.schedule(check[0], 100, TimeUnit.MILLISECONDS);
+      }
+    };
+    monitorLoop.schedule(check[0], 100, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void setEndpoints(String clusterName, ClusterLoadAssignment endpoints) {
+    Cluster cluster = clusters.get(clusterName);
+    if (cluster != null) {
+      cluster.setHosts(hosts(endpoints, cluster.hosts()));
+      log.info("cluster {}: {} hosts from EDS", clusterName, cluster.hosts().size());
+    }
+  }
+
+  @Override
+  public void putListener(Listener proto, @Nullable RouteConfiguration routes) {
+    HttpListener next = listener(proto, routes);
+    HttpListener previous = dynamicListener(proto.getName());
+    if (previous != null && previous.address().equals(next.address())) {
+      previous.replaceManager(next.manager());
+      log.info("listener {} updated in place", proto.getName());
+      return;
+    }
+    try {
+      InetSocketAddress bound = next.start(workers, transport);
+      boundAddresses.put(next.name(), bound);
+      log.info("listener {} on {} (from LDS)", next.name(), bound);
+    } catch (Exception e) {
+      throw new ConfigException("address", "cannot bind " + next.address() + ": " + e);
+    }
+    listeners.add(next);
+    if (previous != null) {
+      listeners.remove(previous);
+      previous.drain();
+    }
+  }
+
+  @Override
+  public void removeListener(String name) {
+    HttpListener previous = dynamicListener(name);
+    if (previous != null) {
+      listeners.remove(previous);
+      boundAddresses.remove(name);
+      previous.drain();
+      log.info("listener {} removed; draining", name);
+    }
+  }
+
+  @Override
+  public void setRoutes(String listenerName, RouteConfiguration routes) {
+    HttpListener listener = dynamicListener(listenerName);
+    if (listener != null) {
+      listener.manager().setRoutes(RouteTable.compile(routes));
+    }
+  }
+
+  private @Nullable HttpListener dynamicListener(String name) {
+    for (HttpListener l : listeners) {
+      if (l.name().equals(name)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** Where the listener {@code name} (static or from LDS) is bound, or null. */
+  public @Nullable InetSocketAddress listenerAddress(String name) {
+    return boundAddresses.get(name);
+  }
+
+  /** The clusters in force now (static and from CDS). */
+  public Map<String, Cluster> clusters() {
+    return clusters;
   }
 
   private static int count(EventLoopGroup group) {
@@ -273,6 +469,9 @@ public final class Sidecar implements AutoCloseable {
    */
   public boolean drain(Duration timeout) throws InterruptedException {
     draining = true;
+    if (xds != null) {
+      xds.close();
+    }
     listeners.forEach(HttpListener::drain);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
@@ -286,6 +485,10 @@ public final class Sidecar implements AutoCloseable {
 
   @Override
   public void close() {
+    if (xds != null) {
+      xds.close();
+      xdsLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
     listeners.forEach(HttpListener::closeAll);
     clusters.values().forEach(Cluster::close);
     admin.stop();
@@ -295,11 +498,13 @@ public final class Sidecar implements AutoCloseable {
   }
 
   private String configDump() {
-    ConfigDump dump = ConfigDump.newBuilder()
-        .addConfigs(Any.pack(BootstrapConfigDump.newBuilder().setBootstrap(config).build()))
-        .build();
+    ConfigDump.Builder dump = ConfigDump.newBuilder()
+        .addConfigs(Any.pack(BootstrapConfigDump.newBuilder().setBootstrap(config).build()));
+    if (xds != null) {
+      dump.addAllConfigs(xds.dump().packed());
+    }
     try {
-      return JsonFormat.printer().usingTypeRegistry(BootstrapLoader.typeRegistry()).print(dump);
+      return JsonFormat.printer().usingTypeRegistry(DUMP_TYPES).print(dump);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("config_dump: " + e.getMessage(), e);
     }

@@ -41,8 +41,10 @@ public final class BootstrapLoader {
    * The message types an {@code Any} may hold: those with an allowlist, plus the load balancing
    * policies that {@code load_balancing_policy} carries (validated by the cluster component).
    */
-  static final TypeRegistry TYPES =
-      TypeRegistry.newBuilder()
+  static final TypeRegistry TYPES = known(TypeRegistry.newBuilder()).build();
+
+  private static TypeRegistry.Builder known(TypeRegistry.Builder builder) {
+    return builder
           .add(HttpConnectionManager.getDescriptor())
           .add(Router.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
@@ -55,8 +57,8 @@ public final class BootstrapLoader {
           .add(WrrLocality.getDescriptor())
           .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate.getDescriptor())
-          .add(io.envoyproxy.envoy.admin.v3.BootstrapConfigDump.getDescriptor())
-          .build();
+          .add(io.envoyproxy.envoy.admin.v3.BootstrapConfigDump.getDescriptor());
+  }
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -65,6 +67,11 @@ public final class BootstrapLoader {
   /** The Any types the sidecar understands, for printing config (/config_dump). */
   public static TypeRegistry typeRegistry() {
     return TYPES;
+  }
+
+  /** The Any types the sidecar understands plus {@code extra}, for printing (/config_dump with xDS). */
+  public static TypeRegistry typeRegistry(Descriptor... extra) {
+    return known(TypeRegistry.newBuilder()).add(java.util.Arrays.asList(extra)).build();
   }
 
   /** Loads and validates the bootstrap at {@code file}. */

@@ -25,6 +25,7 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** Cross-field rules the allowlist cannot express; each error names the offending path. */
 final class SemanticChecks {
@@ -41,7 +42,7 @@ final class SemanticChecks {
     for (int i = 0; i < b.getStaticResources().getClustersCount(); i++) {
       Cluster c = b.getStaticResources().getClusters(i);
       String path = "static_resources.clusters[" + i + "]";
-      checkCluster(c, path);
+      checkCluster(c, path, false);
       if (!clusters.add(c.getName())) {
         throw new ConfigException(path + ".name", "duplicate cluster \"" + c.getName() + "\"");
       }
@@ -55,21 +56,113 @@ final class SemanticChecks {
         throw new ConfigException(path + ".name", "duplicate listener \"" + l.getName() + "\"");
       }
     }
+    if (b.hasDynamicResources()) {
+      checkDynamicResources(b, "dynamic_resources");
+    }
   }
 
-  private static void checkListener(Listener l, String path, Set<String> clusters) {
+  /**
+   * ADS only: {@code ads_config} over gRPC v3 to a static HTTP/2 cluster, and {@code lds_config},
+   * {@code cds_config} pointing at it.
+   */
+  private static void checkDynamicResources(Bootstrap b, String path) {
+    var d = b.getDynamicResources();
+    if (!d.hasAdsConfig()) {
+      throw new ConfigException(path + ".ads_config", "required (only ADS is supported)");
+    }
+    var ads = d.getAdsConfig();
+    String aPath = path + ".ads_config";
+    if (ads.getApiType() != io.envoyproxy.envoy.config.core.v3.ApiConfigSource.ApiType.GRPC) {
+      throw new ConfigException(aPath + ".api_type", ads.getApiType() + " not supported (expected: GRPC)");
+    }
+    if (ads.getTransportApiVersion() != io.envoyproxy.envoy.config.core.v3.ApiVersion.V3) {
+      throw new ConfigException(aPath + ".transport_api_version",
+          ads.getTransportApiVersion() + " not supported (expected: V3)");
+    }
+    if (ads.getGrpcServicesCount() != 1) {
+      throw new ConfigException(aPath + ".grpc_services",
+          "exactly one is required, found " + ads.getGrpcServicesCount());
+    }
+    String cPath = aPath + ".grpc_services[0].envoy_grpc.cluster_name";
+    String name = ads.getGrpcServices(0).getEnvoyGrpc().getClusterName();
+    if (name.isEmpty()) {
+      throw new ConfigException(cPath, "required");
+    }
+    Cluster target = b.getStaticResources().getClustersList().stream()
+        .filter(c -> c.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new ConfigException(cPath,
+            "unknown cluster \"" + name + "\" (expected: a cluster in static_resources)"));
+    HttpProtocolOptions http = null;
+    Any options = target.getTypedExtensionProtocolOptionsMap()
+        .get(SupportedFields.HTTP_PROTOCOL_OPTIONS);
+    if (options != null) {
+      http = unpack(options, HttpProtocolOptions.class, cPath);
+    }
+    if (http == null || !http.getExplicitHttpConfig().hasHttp2ProtocolOptions()) {
+      throw new ConfigException(cPath, "cluster \"" + name + "\" must speak HTTP/2 (gRPC): set its "
+          + "typed_extension_protocol_options explicit_http_config.http2_protocol_options");
+    }
+    if (target.getLoadAssignment().getEndpointsCount() == 0) {
+      throw new ConfigException(cPath, "cluster \"" + name + "\" has no endpoints");
+    }
+    if (d.hasLdsConfig()) {
+      checkAdsSource(d.getLdsConfig(), path + ".lds_config");
+    }
+    if (d.hasCdsConfig()) {
+      checkAdsSource(d.getCdsConfig(), path + ".cds_config");
+    }
+  }
+
+  /** A ConfigSource that must say {@code ads: {}}, in API version V3 (or AUTO). */
+  static void checkAdsSource(io.envoyproxy.envoy.config.core.v3.ConfigSource source, String path) {
+    if (!source.hasAds()) {
+      throw new ConfigException(path + ".ads", "required (only ADS is supported)");
+    }
+    switch (source.getResourceApiVersion()) {
+      case AUTO, V3 -> {}
+      default -> throw new ConfigException(path + ".resource_api_version",
+          source.getResourceApiVersion() + " not supported (expected: V3)");
+    }
+  }
+
+  /** A listener delivered by LDS: like a static one, but it may use RDS and name clusters CDS may not know yet. */
+  static void checkDynamicListener(Listener l) {
+    checkListener(l, "", null);
+  }
+
+  /** A cluster delivered by CDS: like a static one, but it may be of type EDS. */
+  static void checkDynamicCluster(Cluster c) {
+    checkCluster(c, "", true);
+  }
+
+  static void checkRouteConfiguration(RouteConfiguration rc) {
+    if (rc.getName().isEmpty()) {
+      throw new ConfigException("name", "required");
+    }
+    RouteTable.compile(rc);
+  }
+
+  static void checkClusterLoadAssignment(io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment cla) {
+    if (cla.getClusterName().isEmpty()) {
+      throw new ConfigException("cluster_name", "required");
+    }
+    checkEndpoints(cla, "");
+  }
+
+  /** {@code clusters} null: a listener from LDS, whose clusters may arrive later (503 until then). */
+  private static void checkListener(Listener l, String path, @Nullable Set<String> clusters) {
     if (l.getName().isEmpty()) {
-      throw new ConfigException(path + ".name", "required");
+      throw new ConfigException(JsonShapeCheck.join(path, "name"), "required");
     }
     if (!l.hasAddress()) {
-      throw new ConfigException(path + ".address", "required");
+      throw new ConfigException(JsonShapeCheck.join(path, "address"), "required");
     }
-    checkAddress(l.getAddress(), path + ".address", 0);
+    checkAddress(l.getAddress(), JsonShapeCheck.join(path, "address"), 0);
     if (l.getFilterChainsCount() != 1) {
-      throw new ConfigException(path + ".filter_chains",
+      throw new ConfigException(JsonShapeCheck.join(path, "filter_chains"),
           "exactly one filter chain is required, found " + l.getFilterChainsCount());
     }
-    String chain = path + ".filter_chains[0]";
+    String chain = JsonShapeCheck.join(path, "filter_chains[0]");
     if (l.getFilterChains(0).getFiltersCount() != 1) {
       throw new ConfigException(chain + ".filters", "exactly one filter (" + HCM_FILTER
           + ") is required, found " + l.getFilterChains(0).getFiltersCount());
@@ -88,18 +181,35 @@ final class SemanticChecks {
     checkHcm(hcm, fPath + ".typed_config", clusters);
   }
 
-  private static void checkHcm(HttpConnectionManager hcm, String path, Set<String> clusters) {
+  private static void checkHcm(HttpConnectionManager hcm, String path, @Nullable Set<String> clusters) {
     if (hcm.getStatPrefix().isEmpty()) {
       throw new ConfigException(path + ".stat_prefix", "required");
     }
+    if (hcm.hasRds()) {
+      if (clusters != null) {
+        throw new ConfigException(path + ".rds",
+            "only in listeners delivered by LDS (a static listener needs an inline route_config)");
+      }
+      if (hcm.getRds().getRouteConfigName().isEmpty()) {
+        throw new ConfigException(path + ".rds.route_config_name", "required");
+      }
+      checkAdsSource(hcm.getRds().getConfigSource(), path + ".rds.config_source");
+    } else if (!hcm.hasRouteConfig()) {
+      throw new ConfigException(path + ".route_config",
+          clusters != null ? "required (inline; rds is for listeners delivered by LDS)" : "required (or rds)");
+    }
+    checkHttpFilters(hcm, path);
     if (!hcm.hasRouteConfig()) {
-      throw new ConfigException(path + ".route_config", "required (inline; rds is not supported)");
+      return;
     }
     RouteConfiguration rc = hcm.getRouteConfig();
     try {
       RouteTable.compile(rc);
     } catch (ConfigException e) {
       throw e.under(path + ".route_config");
+    }
+    if (clusters == null) {
+      return;
     }
     for (int v = 0; v < rc.getVirtualHostsCount(); v++) {
       for (int r = 0; r < rc.getVirtualHosts(v).getRoutesCount(); r++) {
@@ -108,6 +218,9 @@ final class SemanticChecks {
         checkClusterRefs(route.getRoute(), rPath, clusters);
       }
     }
+  }
+
+  private static void checkHttpFilters(HttpConnectionManager hcm, String path) {
     int n = hcm.getHttpFiltersCount();
     if (n == 0) {
       throw new ConfigException(path + ".http_filters",
@@ -143,14 +256,31 @@ final class SemanticChecks {
     }
   }
 
-  private static void checkCluster(Cluster c, String path) {
+  /** {@code dynamic}: delivered by CDS, where type EDS is allowed too. Paths start at {@code path}. */
+  private static void checkCluster(Cluster c, String path, boolean dynamic) {
     if (c.getName().isEmpty()) {
-      throw new ConfigException(path + ".name", "required");
+      throw new ConfigException(JsonShapeCheck.join(path, "name"), "required");
     }
-    if (c.getType() != Cluster.DiscoveryType.STATIC) {
-      throw new ConfigException(path + ".type",
-          c.getType() + " not supported (expected: STATIC)");
+    if (c.getType() == Cluster.DiscoveryType.EDS && dynamic) {
+      if (!c.hasEdsClusterConfig()) {
+        throw new ConfigException(JsonShapeCheck.join(path, "eds_cluster_config"), "required for type EDS");
+      }
+      checkAdsSource(c.getEdsClusterConfig().getEdsConfig(),
+          JsonShapeCheck.join(path, "eds_cluster_config.eds_config"));
+      if (c.hasLoadAssignment()) {
+        throw new ConfigException(JsonShapeCheck.join(path, "load_assignment"),
+            "not allowed with type EDS (endpoints come from EDS)");
+      }
+    } else if (c.getType() != Cluster.DiscoveryType.STATIC) {
+      throw new ConfigException(JsonShapeCheck.join(path, "type"), c.getType() + " not supported (expected: STATIC)"
+          + (dynamic ? ", or EDS with eds_config {ads: {}}" : "; EDS only in clusters delivered by CDS"));
+    } else if (c.hasEdsClusterConfig()) {
+      throw new ConfigException(JsonShapeCheck.join(path, "eds_cluster_config"), "only with type EDS");
     }
+    checkClusterBody(c, path);
+  }
+
+  private static void checkClusterBody(Cluster c, String path) {
     if (c.hasConnectTimeout()
         && (c.getConnectTimeout().getSeconds() < 0 || c.getConnectTimeout().getNanos() < 0
             || (c.getConnectTimeout().getSeconds() == 0 && c.getConnectTimeout().getNanos() == 0))) {
@@ -199,24 +329,7 @@ final class SemanticChecks {
       throw new ConfigException(path + ".load_assignment.cluster_name",
           "\"" + lcn + "\" (expected: the cluster's name \"" + c.getName() + "\")");
     }
-    for (int i = 0; i < c.getLoadAssignment().getEndpointsCount(); i++) {
-      LocalityLbEndpoints group = c.getLoadAssignment().getEndpoints(i);
-      String gPath = path + ".load_assignment.endpoints[" + i + "]";
-      if (group.hasLoadBalancingWeight() && group.getLoadBalancingWeight().getValue() == 0) {
-        throw new ConfigException(gPath + ".load_balancing_weight", "0 (expected: >= 1)");
-      }
-      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
-        String ePath = gPath + ".lb_endpoints[" + j + "]";
-        var e = group.getLbEndpoints(j);
-        if (!e.hasEndpoint() || !e.getEndpoint().hasAddress()) {
-          throw new ConfigException(ePath + ".endpoint.address", "required");
-        }
-        checkAddress(e.getEndpoint().getAddress(), ePath + ".endpoint.address", 1);
-        if (e.hasLoadBalancingWeight() && e.getLoadBalancingWeight().getValue() == 0) {
-          throw new ConfigException(ePath + ".load_balancing_weight", "0 (expected: >= 1)");
-        }
-      }
-    }
+    checkEndpoints(c.getLoadAssignment(), path + ".load_assignment");
     for (Map.Entry<String, Any> e : c.getTypedExtensionProtocolOptionsMap().entrySet()) {
       String oPath = path + ".typed_extension_protocol_options[\"" + e.getKey() + "\"]";
       HttpProtocolOptions o = unpack(e.getValue(), HttpProtocolOptions.class, oPath);
@@ -248,6 +361,28 @@ final class SemanticChecks {
         OutlierConfig.fromProto(c.getOutlierDetection());
       } catch (ConfigException e) {
         throw e.under(path + ".outlier_detection");
+      }
+    }
+  }
+
+  private static void checkEndpoints(
+      io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment cla, String path) {
+    for (int i = 0; i < cla.getEndpointsCount(); i++) {
+      LocalityLbEndpoints group = cla.getEndpoints(i);
+      String gPath = path + ".endpoints[" + i + "]";
+      if (group.hasLoadBalancingWeight() && group.getLoadBalancingWeight().getValue() == 0) {
+        throw new ConfigException(gPath + ".load_balancing_weight", "0 (expected: >= 1)");
+      }
+      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
+        String ePath = gPath + ".lb_endpoints[" + j + "]";
+        var e = group.getLbEndpoints(j);
+        if (!e.hasEndpoint() || !e.getEndpoint().hasAddress()) {
+          throw new ConfigException(ePath + ".endpoint.address", "required");
+        }
+        checkAddress(e.getEndpoint().getAddress(), ePath + ".endpoint.address", 1);
+        if (e.hasLoadBalancingWeight() && e.getLoadBalancingWeight().getValue() == 0) {
+          throw new ConfigException(ePath + ".load_balancing_weight", "0 (expected: >= 1)");
+        }
       }
     }
   }

@@ -99,10 +99,33 @@ final class SupportedFields {
       static_resources.clusters.circuit_breakers.thresholds.retry_budget.min_retry_concurrency
       static_resources.clusters.outlier_detection.**
       static_resources.clusters.health_checks.**
+      static_resources.clusters.eds_cluster_config
+      static_resources.clusters.eds_cluster_config.service_name
+      static_resources.clusters.eds_cluster_config.eds_config
+      static_resources.clusters.eds_cluster_config.eds_config.ads
+      static_resources.clusters.eds_cluster_config.eds_config.resource_api_version
+      dynamic_resources
+      dynamic_resources.ads_config
+      dynamic_resources.ads_config.api_type
+      dynamic_resources.ads_config.transport_api_version
+      dynamic_resources.ads_config.grpc_services
+      dynamic_resources.ads_config.grpc_services.envoy_grpc
+      dynamic_resources.ads_config.grpc_services.envoy_grpc.cluster_name
+      dynamic_resources.lds_config
+      dynamic_resources.lds_config.ads
+      dynamic_resources.lds_config.resource_api_version
+      dynamic_resources.cds_config
+      dynamic_resources.cds_config.ads
+      dynamic_resources.cds_config.resource_api_version
 
       [envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager]
       stat_prefix
       codec_type
+      rds
+      rds.route_config_name
+      rds.config_source
+      rds.config_source.ads
+      rds.config_source.resource_api_version
       route_config
       route_config.name
       route_config.virtual_hosts

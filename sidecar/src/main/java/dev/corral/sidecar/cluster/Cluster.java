@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Cluster implements HealthSink {
   private final String name;
-  private final List<Host> hosts;
+  private volatile List<Host> hosts;
   private final LoadBalancer.Factory balancers;
   private final ConnectionPool.Settings poolSettings;
   private final CircuitBreakers breakers;
@@ -88,6 +88,27 @@ public final class Cluster implements HealthSink {
     if (host.setHealth(flag, failed)) {
       publishHostSet();
     }
+  }
+
+  /**
+   * Replaces the membership (EDS): publishes a new host set and tells the outlier detector and
+   * health checker. Pass the existing {@link Host} objects for endpoints that stay, so their
+   * health, ejection and load survive the update.
+   */
+  public synchronized void setHosts(List<Host> hosts) {
+    this.hosts = List.copyOf(hosts);
+    publishHostSet();
+    if (outlierDetector != null) {
+      outlierDetector.setHosts(this.hosts);
+    }
+    if (healthChecker != null) {
+      healthChecker.setHosts(this.hosts);
+    }
+  }
+
+  /** Requests admitted to this cluster and not finished (circuit-breaker count). */
+  public int activeRequests() {
+    return breakers.activeRequests();
   }
 
   private void publishHostSet() {

@@ -8,16 +8,18 @@ import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ListenerStats;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One listener's compiled HttpConnectionManager: where requests go (routes, clusters), what is
- * counted, and the limits applied to downstream connections. Immutable but for the drain flag.
+ * counted, and the limits applied to downstream connections. Immutable but for the drain flag and
+ * the route table, which RDS swaps whole.
  */
 public final class ConnectionManager {
   private final String listenerName;
-  private final RouteTable routes;
-  private final Map<String, Cluster> clusters;
+  private volatile RouteTable routes;
+  private final Supplier<Map<String, Cluster>> clusters;
   private final ListenerStats stats;
   private final int maxRequestHeaderBytes;
   private final Duration idleTimeout;
@@ -31,9 +33,19 @@ public final class ConnectionManager {
    */
   public ConnectionManager(String listenerName, RouteTable routes, Map<String, Cluster> clusters,
       ListenerStats stats, int maxRequestHeaderBytes, Duration idleTimeout, boolean generateRequestId) {
+    this(listenerName, routes, constant(Map.copyOf(clusters)), stats, maxRequestHeaderBytes, idleTimeout,
+        generateRequestId);
+  }
+
+  /**
+   * With dynamic clusters: {@code clusters} returns the sidecar's current immutable cluster map
+   * (a volatile read), so CDS updates reach every connection at its next request.
+   */
+  public ConnectionManager(String listenerName, RouteTable routes, Supplier<Map<String, Cluster>> clusters,
+      ListenerStats stats, int maxRequestHeaderBytes, Duration idleTimeout, boolean generateRequestId) {
     this.listenerName = requireNonNull(listenerName, "listenerName");
     this.routes = requireNonNull(routes, "routes");
-    this.clusters = Map.copyOf(clusters);
+    this.clusters = requireNonNull(clusters, "clusters");
     this.stats = requireNonNull(stats, "stats");
     this.maxRequestHeaderBytes = maxRequestHeaderBytes;
     this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout");
@@ -66,9 +78,18 @@ public final class ConnectionManager {
     return routes;
   }
 
+  /** Swaps the route table (RDS): requests that start from now on are routed by {@code routes}. */
+  public void setRoutes(RouteTable routes) {
+    this.routes = requireNonNull(routes, "routes");
+  }
+
   @Nullable
   Cluster cluster(String name) {
-    return clusters.get(name);
+    return clusters.get().get(name);
+  }
+
+  private static Supplier<Map<String, Cluster>> constant(Map<String, Cluster> clusters) {
+    return () -> clusters;
   }
 
   public ListenerStats stats() {

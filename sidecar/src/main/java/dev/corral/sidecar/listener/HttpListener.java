@@ -26,7 +26,7 @@ import java.util.List;
 public final class HttpListener {
   private final String name;
   private final InetSocketAddress address;
-  private final ConnectionManager manager;
+  private volatile ConnectionManager manager;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
@@ -76,12 +76,33 @@ public final class HttpListener {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
-        manager.stats().connectionOpened();
+        ConnectionManager current = manager;
+        current.stats().connectionOpened();
         connections.add(ch);
-        ch.closeFuture().addListener(f -> manager.stats().connectionClosed());
-        DownstreamHandlers.addTo(ch.pipeline(), manager);
+        ch.closeFuture().addListener(f -> current.stats().connectionClosed());
+        DownstreamHandlers.addTo(ch.pipeline(), current);
       }
     };
+  }
+
+  /**
+   * Replaces the connection manager in place (an LDS update that keeps the address): new
+   * connections get {@code next}; connections open now finish their in-flight requests under the
+   * old one and are drained, so no request is dropped and none is served by a stale config for long.
+   */
+  public void replaceManager(ConnectionManager next) {
+    List<Channel> open = new ArrayList<>(connections);
+    ConnectionManager previous = manager;
+    manager = next;
+    previous.startDraining();
+    for (Channel connection : open) {
+      connection.eventLoop().execute(() -> DownstreamHandlers.drain(connection));
+    }
+  }
+
+  /** The address asked for (port 0 is resolved only by {@link #start}). */
+  public InetSocketAddress address() {
+    return address;
   }
 
   /** Stops accepting and asks every connection to finish its in-flight work and close. */

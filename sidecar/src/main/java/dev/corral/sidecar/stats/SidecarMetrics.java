@@ -87,6 +87,12 @@ public final class SidecarMetrics {
   final Counter collapsed = counter("corral_collapse_total",
       "Requests served by collapsed forwarding, by role: leader (started the shared fetch) or follower"
           + " (joined one).", "cluster", "role");
+  final Gauge xdsConnected = gauge("corral_xds_connected",
+      "1 while the ADS stream to the control plane is up, else 0.");
+  final Counter xdsUpdates = counter("corral_xds_update_total",
+      "xDS responses accepted (ACKed), by type (lds, rds, cds, eds).", "type");
+  final Counter xdsRejections = counter("corral_xds_rejected_total",
+      "xDS responses refused (NACKed) by type; the last good config keeps serving.", "type");
 
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).withoutExemplars().register(registry);
@@ -107,6 +113,10 @@ public final class SidecarMetrics {
 
   public ClusterStats cluster(String name) {
     return new ClusterStats(this, name);
+  }
+
+  public XdsStats xds() {
+    return new XdsStats(this);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -113,8 +113,10 @@ class BootstrapLoaderTest {
             "static_resources.clusters[0].lb_policy: unknown value \"LEAST_REQUESTS\""),
         refusal("static_resources.clusters[0].connect_timeout", "5",
             "static_resources.clusters[0].connect_timeout: invalid duration 5"),
-        refusal("dynamic_resources", "{ads_config: {api_type: GRPC}}",
-            "dynamic_resources: not supported"));
+        refusal("dynamic_resources", "{lds_config: {path: /etc/envoy/lds.yaml}}",
+            "dynamic_resources.lds_config.path: not supported"),
+        refusal("dynamic_resources", "{ads_config: {api_type: GRPC, set_node_on_first_message_only: true}}",
+            "dynamic_resources.ads_config.set_node_on_first_message_only: not supported"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -135,6 +137,14 @@ class BootstrapLoaderTest {
             "static_resources.listeners[0].filter_chains[0].filters[0].name: "
                 + "\"envoy.filters.network.tcp_proxy\" not supported"),
         refusal(HCM + ".http_filters", "[]", HCM + ".http_filters: required"),
+        refusal("dynamic_resources", ads("REST", "images"),
+            "dynamic_resources.ads_config.api_type: REST not supported (expected: GRPC)"),
+        refusal("dynamic_resources", ads("GRPC", "xds"),
+            "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name: unknown cluster \"xds\""),
+        refusal("dynamic_resources", ads("GRPC", "images-lr"),
+            "dynamic_resources.ads_config.grpc_services[0].envoy_grpc.cluster_name: cluster \"images-lr\" must speak HTTP/2"),
+        refusal("static_resources.clusters[0].type", "EDS",
+            "static_resources.clusters[0].type: EDS not supported (expected: STATIC); EDS only in clusters delivered by CDS"),
         refusal(HCM + ".http_filters[0].name", "envoy.filters.http.cors",
             HCM + ".http_filters[0].name: \"envoy.filters.http.cors\" not supported"),
         refusal(HCM + ".route_config", "null", HCM + ".route_config: required"),
@@ -180,6 +190,31 @@ class BootstrapLoaderTest {
         assertThat(docs).as("row of %s", path).contains("| `" + path + "` |");
       }
     });
+  }
+
+  private static String ads(String apiType, String cluster) {
+    return "{ads_config: {api_type: " + apiType + ", transport_api_version: V3, grpc_services: "
+        + "[{envoy_grpc: {cluster_name: " + cluster + "}}]}, lds_config: {ads: {}}, cds_config: {ads: {}}}";
+  }
+
+  @Test
+  void acceptsAdsToAStaticHttp2Cluster() throws IOException {
+    ObjectNode root = tree();
+    int h2 = -1;
+    for (int i = 0; i < root.get("static_resources").get("clusters").size(); i++) {
+      if (root.get("static_resources").get("clusters").get(i).toString().contains("http2_protocol_options")) {
+        h2 = i;
+      }
+    }
+    assertThat(h2).as("full-bootstrap.yaml has an HTTP/2 cluster").isNotNegative();
+    String name = root.get("static_resources").get("clusters").get(h2).get("name").asText();
+    set(root, "dynamic_resources", YAML.readTree(ads("GRPC", name)));
+
+    Bootstrap b = BootstrapLoader.parse(root.toString(), "ads.json");
+
+    assertThat(b.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc().getClusterName())
+        .isEqualTo(name);
+    assertThat(b.getDynamicResources().getLdsConfig().hasAds()).isTrue();
   }
 
   private static Arguments refusal(String path, String yaml, String message) {
