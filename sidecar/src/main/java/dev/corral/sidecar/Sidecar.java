@@ -21,6 +21,10 @@ import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ClusterStats;
 import dev.corral.sidecar.stats.SidecarMetrics;
+import dev.corral.sidecar.stats.report.ServiceNaming;
+import dev.corral.sidecar.stats.report.ServiceStatsRecorder;
+import dev.corral.sidecar.stats.report.StatsReporter;
+import dev.corral.sidecar.stats.report.StatsReporterConfig;
 import io.envoyproxy.envoy.admin.v3.BootstrapConfigDump;
 import io.envoyproxy.envoy.admin.v3.ConfigDump;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -64,7 +68,9 @@ public final class Sidecar implements AutoCloseable {
   private final EventLoopGroup adminLoop;
   /** Health checks and outlier intervals run here, off the data path. */
   private final EventLoopGroup monitorLoop;
-  private final SidecarMetrics metrics = new SidecarMetrics();
+  private final SidecarMetrics metrics;
+  /** Streams per-service stats to the control plane; null without node.metadata corral.stats_address. */
+  private final StatsReporter statsReporter;
   private final Map<String, Cluster> clusters = new LinkedHashMap<>();
   private final List<HttpListener> listeners = new ArrayList<>();
   private final AdminServer admin;
@@ -80,6 +86,12 @@ public final class Sidecar implements AutoCloseable {
     this.workers = transport.newGroup(concurrency, "corral-worker");
     this.adminLoop = transport.newGroup(1, "corral-admin");
     this.monitorLoop = transport.newGroup(1, "corral-monitor");
+    this.metrics = new SidecarMetrics(
+        ServiceStatsRecorder.create(ServiceNaming.mesh(config.getNode().getCluster())));
+    this.statsReporter = StatsReporterConfig.fromNode(config.getNode())
+        .map(stats -> StatsReporter.connect(stats, metrics.serviceStats(), config.getNode().getId(),
+            monitorLoop, transport.socketChannel(), monitorLoop.next()))
+        .orElse(null);
     Bootstrap upstream = new Bootstrap().channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
@@ -229,6 +241,9 @@ public final class Sidecar implements AutoCloseable {
 
   /** Binds the admin server and every listener, and starts health checks and outlier detection. */
   public void start() throws InterruptedException {
+    if (statsReporter != null) {
+      statsReporter.start();
+    }
     for (Cluster cluster : clusters.values()) {
       if (cluster.outlierDetector() != null) {
         cluster.outlierDetector().start(monitorLoop.next());
@@ -286,6 +301,9 @@ public final class Sidecar implements AutoCloseable {
 
   @Override
   public void close() {
+    if (statsReporter != null) {
+      statsReporter.close();
+    }
     listeners.forEach(HttpListener::closeAll);
     clusters.values().forEach(Cluster::close);
     admin.stop();

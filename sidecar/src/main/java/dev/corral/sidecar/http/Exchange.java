@@ -397,7 +397,11 @@ final class Exchange {
       cluster.breakers().retryDone();
     }
     if (status != 0) {
-      manager.stats().requestDone(status, System.nanoTime() - startNanos);
+      long elapsed = System.nanoTime() - startNanos;
+      manager.stats().requestDone(status, elapsed);
+      if (cluster != null) {
+        cluster.stats().exchangeDone(status, elapsed);
+      }
     }
   }
 
