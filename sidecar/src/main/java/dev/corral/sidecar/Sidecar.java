@@ -21,6 +21,10 @@ import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ClusterStats;
 import dev.corral.sidecar.stats.SidecarMetrics;
+import dev.corral.sidecar.stats.report.ServiceNaming;
+import dev.corral.sidecar.stats.report.ServiceStatsRecorder;
+import dev.corral.sidecar.stats.report.StatsReporter;
+import dev.corral.sidecar.stats.report.StatsReporterConfig;
 import io.envoyproxy.envoy.admin.v3.BootstrapConfigDump;
 import io.envoyproxy.envoy.admin.v3.ConfigDump;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
@@ -87,7 +91,9 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
   private final EventLoopGroup adminLoop;
   /** Health checks and outlier intervals run here, off the data path. */
   private final EventLoopGroup monitorLoop;
-  private final SidecarMetrics metrics = new SidecarMetrics();
+  private final SidecarMetrics metrics;
+  /** Streams per-service stats to the control plane; null without node.metadata corral.stats_address. */
+  private final StatsReporter statsReporter;
   /** Immutable; replaced whole by CDS, read by every ConnectionManager at each request. */
   private volatile Map<String, Cluster> clusters = Map.of();
   private final Set<String> staticClusters;
@@ -111,6 +117,12 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
     this.workers = transport.newGroup(concurrency, "corral-worker");
     this.adminLoop = transport.newGroup(1, "corral-admin");
     this.monitorLoop = transport.newGroup(1, "corral-monitor");
+    this.metrics = new SidecarMetrics(
+        ServiceStatsRecorder.create(ServiceNaming.mesh(config.getNode().getCluster())));
+    this.statsReporter = StatsReporterConfig.fromNode(config.getNode())
+        .map(stats -> StatsReporter.connect(stats, metrics.serviceStats(), config.getNode().getId(),
+            monitorLoop, transport.socketChannel(), monitorLoop.next()))
+        .orElse(null);
     Bootstrap upstream = new Bootstrap().channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.SO_KEEPALIVE, true);
@@ -298,6 +310,9 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
 
   /** Binds the admin server and every listener, and starts health checks and outlier detection. */
   public void start() throws InterruptedException {
+    if (statsReporter != null) {
+      statsReporter.start();
+    }
     clusters.values().forEach(this::startMonitors);
     if (config.hasAdmin()) {
       SocketAddress socket = config.getAdmin().getAddress().getSocketAddress();
@@ -485,6 +500,9 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
 
   @Override
   public void close() {
+    if (statsReporter != null) {
+      statsReporter.close();
+    }
     if (xds != null) {
       xds.close();
       xdsLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

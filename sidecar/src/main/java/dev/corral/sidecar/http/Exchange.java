@@ -72,6 +72,7 @@ final class Exchange {
   private boolean requestComplete;
   private boolean responseStarted;
   private boolean finished;
+  private boolean requestReleased;
   /** True while a try asks its pool for a stream from inside a downstream read. */
   private boolean acquiring;
 
@@ -521,6 +522,12 @@ final class Exchange {
 
   private void finish() {
     finished = true;
+    if (request != null && !requestReleased) {
+      // An HTTP/2 request without body arrives as a FullHttpRequest holding a pooled (empty)
+      // buffer; every try wrote a retained duplicate, so the original is ours to release.
+      requestReleased = true;
+      ReferenceCountUtil.release(request);
+    }
     cancelMaxWait();
     if (shared != null) {
       shared.unsubscribe(this);
@@ -539,7 +546,11 @@ final class Exchange {
     }
     releaseRetrySlot();
     if (status != 0) {
-      manager.stats().requestDone(status, System.nanoTime() - startNanos);
+      long elapsed = System.nanoTime() - startNanos;
+      manager.stats().requestDone(status, elapsed);
+      if (cluster != null) {
+        cluster.stats().exchangeDone(status, elapsed);
+      }
     }
   }
 

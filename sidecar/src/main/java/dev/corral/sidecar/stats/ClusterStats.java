@@ -1,5 +1,6 @@
 package dev.corral.sidecar.stats;
 
+import dev.corral.sidecar.stats.report.ServiceStatsRecorder;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
@@ -29,6 +30,7 @@ public final class ClusterStats {
   private final GaugeDataPoint ejected;
   private final GaugeDataPoint healthy;
   private final GaugeDataPoint total;
+  private final ServiceStatsRecorder.Counters service;
 
   ClusterStats(SidecarMetrics metrics, String cluster) {
     requestsByClass = SidecarMetrics.byClass(metrics.upstreamRequests, cluster);
@@ -54,6 +56,20 @@ public final class ClusterStats {
     ejected = metrics.ejectedHosts.labelValues(cluster);
     healthy = metrics.healthyHosts.labelValues(cluster);
     total = metrics.totalHosts.labelValues(cluster);
+    service = metrics.serviceStats().forCluster(cluster);
+  }
+
+  /** The counters of the service this cluster belongs to (cache and collapse count there too). */
+  public ServiceStatsRecorder.Counters service() {
+    return service;
+  }
+
+  /**
+   * An exchange routed to this cluster ended as the caller saw it: {@code status} went downstream
+   * after {@code nanos}, retries included.
+   */
+  public void exchangeDone(int status, long nanos) {
+    service.requestDone(status, nanos);
   }
 
   public void requestOverflow() {
@@ -71,6 +87,7 @@ public final class ClusterStats {
   /** A retry was sent; {@code reason} is a status code or a failure name (bounded set). */
   public void retry(String reason) {
     metrics.retries.labelValues(cluster, reason).inc();
+    service.retry();
   }
 
   public void retryOverflow() {
@@ -96,6 +113,7 @@ public final class ClusterStats {
 
   public void ejected(String type) {
     metrics.ejections.labelValues(cluster, type).inc();
+    service.ejection();
     ejected.inc();
   }
 

@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.corral.sidecar.stats.report.ServiceStatsRecorder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,20 @@ public final class SidecarMetrics {
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  /** Per-service counts for the control plane; each {@link ClusterStats} forwards to its service's. */
+  private final ServiceStatsRecorder serviceStats;
+
+  public SidecarMetrics() {
+    this(ServiceStatsRecorder.create());
+  }
+
+  public SidecarMetrics(ServiceStatsRecorder serviceStats) {
+    this.serviceStats = serviceStats;
+  }
+
+  public ServiceStatsRecorder serviceStats() {
+    return serviceStats;
+  }
 
   final Counter downstreamRequests = counter("corral_downstream_rq_total",
       "Requests received on a listener, by response class (1xx..5xx).", "listener", "response_class");

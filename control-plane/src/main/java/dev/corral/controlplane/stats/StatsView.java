@@ -1,0 +1,14 @@
+package dev.corral.controlplane.stats;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The aggregated stats at one moment: every service seen in the window, sorted by service and
+ * direction, and how many sidecars reported.
+ */
+public record StatsView(long asOfUnixMs, Duration window, int sidecars, List<ServiceSummary> services) {
+  public StatsView {
+    services = List.copyOf(services);
+  }
+}
