@@ -51,6 +51,7 @@ public final class SidecarProcess implements AutoCloseable {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("@" + JVM_OPTIONS.toAbsolutePath());
+      command.add("-Dio.netty.leakDetection.level=simple"); // and close() fails on a reported leak
       command.add("-jar");
       command.add(JAR.toAbsolutePath().toString());
       command.add("--bootstrap");
@@ -175,6 +176,10 @@ public final class SidecarProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    if (log().contains("LEAK:")) {
+      process.destroyForcibly();
+      throw new AssertionError("the sidecar leaked a buffer:\n" + log());
+    }
     if (process.isAlive()) {
       process.destroyForcibly();
       try {

@@ -226,7 +226,12 @@ final class Exchange {
   void attemptReady(Attempt a) {
     UpstreamStream stream = a.stream();
     reportConnected(a.host);
-    stream.write(request instanceof FullHttpRequest full ? full.retainedDuplicate() : request);
+    if (!retryPolicy.retriesAnything()) {
+      stream.write(request); // the only try: hand the request over instead of copying its headers
+      requestReleased = true;
+    } else {
+      stream.write(request instanceof FullHttpRequest full ? full.retainedDuplicate() : request);
+    }
     if (a.number == 1) {
       HttpContent content;
       while ((content = pendingBody.poll()) != null) {

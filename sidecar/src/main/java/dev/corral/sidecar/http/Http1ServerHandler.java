@@ -9,7 +9,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -104,7 +104,7 @@ final class Http1ServerHandler extends ChannelDownstream {
         // decoder still sends an empty LastHttpContent after it. Complete it now, so the upstream
         // request goes unframed instead of as a chunked GET; that empty part is dropped below.
         request = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
-            Unpooled.EMPTY_BUFFER, request.headers(), new DefaultHttpHeaders());
+            Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         swallowEmptyLast = true;
       }
       currentRequestDone = request instanceof LastHttpContent;
