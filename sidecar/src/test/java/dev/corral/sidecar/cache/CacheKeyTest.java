@@ -1,5 +1,6 @@
 package dev.corral.sidecar.cache;
 
+import dev.corral.sidecar.route.TestHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -10,33 +11,33 @@ class CacheKeyTest {
 
   @Test
   void sameRequestGivesEqualKeys() {
-    CacheKey a = keys.keyFor(Req.get("/a?x=1").h("accept", "image/webp"));
-    CacheKey b = keys.keyFor(Req.get("/a?x=1").h("Accept", "image/webp"));
+    CacheKey a = keys.keyFor(TestHead.get("images", "/a?x=1").header("accept", "image/webp"));
+    CacheKey b = keys.keyFor(TestHead.get("images", "/a?x=1").header("Accept", "image/webp"));
 
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
   }
 
   @Test
   void methodIsNotPartOfTheKey() {
-    assertThat(keys.keyFor(Req.of("HEAD", "images", "/a")))
-        .isEqualTo(keys.keyFor(Req.of("GET", "images", "/a")));
+    assertThat(keys.keyFor(TestHead.of("HEAD", "images", "/a")))
+        .isEqualTo(keys.keyFor(TestHead.of("GET", "images", "/a")));
   }
 
   @Test
   void authorityIsCaseInsensitivePathAndQueryAreNot() {
-    assertThat(keys.keyFor(Req.of("GET", "IMAGES", "/a")))
-        .isEqualTo(keys.keyFor(Req.of("GET", "images", "/a")));
-    assertThat(keys.keyFor(Req.get("/A"))).isNotEqualTo(keys.keyFor(Req.get("/a")));
-    assertThat(keys.keyFor(Req.get("/a?x=1"))).isNotEqualTo(keys.keyFor(Req.get("/a?x=2")));
-    assertThat(keys.keyFor(Req.of("GET", "other", "/a"))).isNotEqualTo(keys.keyFor(Req.get("/a")));
+    assertThat(keys.keyFor(TestHead.of("GET", "IMAGES", "/a")))
+        .isEqualTo(keys.keyFor(TestHead.of("GET", "images", "/a")));
+    assertThat(keys.keyFor(TestHead.get("images", "/A"))).isNotEqualTo(keys.keyFor(TestHead.get("images", "/a")));
+    assertThat(keys.keyFor(TestHead.get("images", "/a?x=1"))).isNotEqualTo(keys.keyFor(TestHead.get("images", "/a?x=2")));
+    assertThat(keys.keyFor(TestHead.of("GET", "other", "/a"))).isNotEqualTo(keys.keyFor(TestHead.get("images", "/a")));
   }
 
   @Test
   void keyHeadersSeparateKeysAndAbsentDiffersFromEmpty() {
-    CacheKey webp = keys.keyFor(Req.get("/a").h("accept", "image/webp"));
-    CacheKey png = keys.keyFor(Req.get("/a").h("accept", "image/png"));
-    CacheKey empty = keys.keyFor(Req.get("/a").h("accept", ""));
-    CacheKey none = keys.keyFor(Req.get("/a"));
+    CacheKey webp = keys.keyFor(TestHead.get("images", "/a").header("accept", "image/webp"));
+    CacheKey png = keys.keyFor(TestHead.get("images", "/a").header("accept", "image/png"));
+    CacheKey empty = keys.keyFor(TestHead.get("images", "/a").header("accept", ""));
+    CacheKey none = keys.keyFor(TestHead.get("images", "/a"));
 
     assertThat(webp).isNotEqualTo(png);
     assertThat(empty).isNotEqualTo(none);
@@ -44,28 +45,28 @@ class CacheKeyTest {
 
   @Test
   void headersOutsideThePolicyDoNotSeparateKeys() {
-    assertThat(keys.keyFor(Req.get("/a").h("user-agent", "x")))
-        .isEqualTo(keys.keyFor(Req.get("/a").h("user-agent", "y")));
+    assertThat(keys.keyFor(TestHead.get("images", "/a").header("user-agent", "x")))
+        .isEqualTo(keys.keyFor(TestHead.get("images", "/a").header("user-agent", "y")));
   }
 
   @Test
   void credentialsAreKeyedUnlessShared() {
-    CacheKey alice = keys.keyFor(Req.get("/a").h("authorization", "Bearer alice"));
-    CacheKey bob = keys.keyFor(Req.get("/a").h("authorization", "Bearer bob"));
-    CacheKey cookie = keys.keyFor(Req.get("/a").h("cookie", "s=1"));
-    CacheKey anonymous = keys.keyFor(Req.get("/a"));
+    CacheKey alice = keys.keyFor(TestHead.get("images", "/a").header("authorization", "Bearer alice"));
+    CacheKey bob = keys.keyFor(TestHead.get("images", "/a").header("authorization", "Bearer bob"));
+    CacheKey cookie = keys.keyFor(TestHead.get("images", "/a").header("cookie", "s=1"));
+    CacheKey anonymous = keys.keyFor(TestHead.get("images", "/a"));
 
     assertThat(alice).isNotEqualTo(bob).isNotEqualTo(anonymous);
     assertThat(cookie).isNotEqualTo(anonymous);
 
     CacheKeys shared = CacheKeys.of(CacheConfig.defaults().withKeyHeaders(List.of(), true));
-    assertThat(shared.keyFor(Req.get("/a").h("authorization", "Bearer alice")))
-        .isEqualTo(shared.keyFor(Req.get("/a").h("authorization", "Bearer bob")));
+    assertThat(shared.keyFor(TestHead.get("images", "/a").header("authorization", "Bearer alice")))
+        .isEqualTo(shared.keyFor(TestHead.get("images", "/a").header("authorization", "Bearer bob")));
   }
 
   @Test
   void toStringNeverShowsCredentials() {
-    CacheKey k = keys.keyFor(Req.get("/a").h("authorization", "Bearer s3cret"));
+    CacheKey k = keys.keyFor(TestHead.get("images", "/a").header("authorization", "Bearer s3cret"));
 
     assertThat(k.toString()).doesNotContain("s3cret").contains("redacted");
   }
@@ -82,10 +83,10 @@ class CacheKeyTest {
   @Test
   void variantKeyTakesTheRequestValuesOfTheVaryHeaders() {
     VarySpec spec = VarySpec.of(HttpFields.of("vary", "accept-language"));
-    CacheKey key = keys.keyFor(Req.get("/a"));
+    CacheKey key = keys.keyFor(TestHead.get("images", "/a"));
 
-    assertThat(spec.variantOf(key, Req.get("/a").h("accept-language", "de")))
-        .isEqualTo(spec.variantOf(key, Req.get("/a").h("accept-language", "de")))
-        .isNotEqualTo(spec.variantOf(key, Req.get("/a").h("accept-language", "fr")));
+    assertThat(spec.variantOf(key, TestHead.get("images", "/a").header("accept-language", "de")))
+        .isEqualTo(spec.variantOf(key, TestHead.get("images", "/a").header("accept-language", "de")))
+        .isNotEqualTo(spec.variantOf(key, TestHead.get("images", "/a").header("accept-language", "fr")));
   }
 }

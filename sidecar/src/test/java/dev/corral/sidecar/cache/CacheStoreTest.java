@@ -1,5 +1,6 @@
 package dev.corral.sidecar.cache;
 
+import dev.corral.sidecar.route.TestHead;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -17,7 +18,7 @@ class CacheStoreTest {
 
   @Test
   void returnsWhatWasStoredAndCountsHitsMissesAndStores() {
-    Req req = Req.get("/a");
+    TestHead req = TestHead.get("images", "/a");
     CacheKey key = keys.keyFor(req);
 
     assertThat(store.get(key, req).outcome()).isEqualTo(CacheStore.Outcome.URI_MISS);
@@ -34,8 +35,8 @@ class CacheStoreTest {
 
   @Test
   void varyingResponsesAreStoredPerVariant() {
-    Req de = Req.get("/a").h("accept-language", "de");
-    Req fr = Req.get("/a").h("accept-language", "fr");
+    TestHead de = TestHead.get("images", "/a").header("accept-language", "de");
+    TestHead fr = TestHead.get("images", "/a").header("accept-language", "fr");
     CachedResponse german = response(1, "vary", "Accept-Language");
     CachedResponse french = response(2, "vary", "Accept-Language");
     store.put(keys.keyFor(de), de, german);
@@ -48,8 +49,8 @@ class CacheStoreTest {
 
   @Test
   void differentCredentialsNeverSeeEachOthersResponses() {
-    Req alice = Req.get("/me").h("authorization", "Bearer alice");
-    Req bob = Req.get("/me").h("authorization", "Bearer bob");
+    TestHead alice = TestHead.get("images", "/me").header("authorization", "Bearer alice");
+    TestHead bob = TestHead.get("images", "/me").header("authorization", "Bearer bob");
     store.put(keys.keyFor(alice), alice, response(1, "cache-control", "public, max-age=60"));
 
     assertThat(store.get(keys.keyFor(bob), bob).hit()).isFalse();
@@ -57,18 +58,18 @@ class CacheStoreTest {
 
   @Test
   void varyStarIsNeverStored() {
-    Req req = Req.get("/a");
+    TestHead req = TestHead.get("images", "/a");
     assertThat(store.put(keys.keyFor(req), req, response(1, "vary", "*"))).isFalse();
     assertThat(store.get(keys.keyFor(req), req).hit()).isFalse();
   }
 
   @Test
   void invalidatingAUriDropsEveryVariantAndKey() {
-    Req de = Req.get("/a").h("accept-language", "de");
-    Req fr = Req.get("/a").h("accept-language", "fr").h("cookie", "s=1");
+    TestHead de = TestHead.get("images", "/a").header("accept-language", "de");
+    TestHead fr = TestHead.get("images", "/a").header("accept-language", "fr").header("cookie", "s=1");
     store.put(keys.keyFor(de), de, response(1, "vary", "accept-language"));
     store.put(keys.keyFor(fr), fr, response(1, "vary", "accept-language"));
-    Req other = Req.get("/b");
+    TestHead other = TestHead.get("images", "/b");
     store.put(keys.keyFor(other), other, response(1));
 
     store.invalidate(new UriKey("images", "/a"));
@@ -81,7 +82,7 @@ class CacheStoreTest {
 
   @Test
   void aResponseStoredAfterInvalidationIsFoundAgain() {
-    Req req = Req.get("/a");
+    TestHead req = TestHead.get("images", "/a");
     store.put(keys.keyFor(req), req, response(1));
     store.invalidate(new UriKey("images", "/a"));
     CachedResponse fresh = response(2);
@@ -94,7 +95,7 @@ class CacheStoreTest {
   void staysWithinMaxSizeByEvictingAndCountsEvictions() {
     CacheStore small = CacheStore.bounded(100_000, counters);
     for (int i = 0; i < 50; i++) {
-      Req req = Req.get("/o" + i);
+      TestHead req = TestHead.get("images", "/o" + i);
       small.put(keys.keyFor(req), req, response(10_000));
     }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** A RequestHead built by hand for tests. */
-final class TestHead implements RequestHead {
+/** A RequestHead built by hand for tests (routing, hashing, cache keys). */
+public final class TestHead implements RequestHead {
   private final String method;
   private final String authority;
   private final String path;
@@ -20,20 +20,20 @@ final class TestHead implements RequestHead {
     this.path = path;
   }
 
-  static TestHead get(String authority, String path) {
+  public static TestHead get(String authority, String path) {
     return new TestHead("GET", authority, path);
   }
 
-  static TestHead of(String method, String authority, String path) {
+  public static TestHead of(String method, String authority, String path) {
     return new TestHead(method, authority, path);
   }
 
-  TestHead header(String name, String value) {
+  public TestHead header(String name, String value) {
     headers.add(new String[] {name.toLowerCase(Locale.ROOT), value});
     return this;
   }
 
-  TestHead from(String ip, int port) {
+  public TestHead from(String ip, int port) {
     remote = new InetSocketAddress(ip, port);
     return this;
   }
