@@ -15,7 +15,12 @@
 #                CORRAL_CMD (command that starts the sidecar; gets "--bootstrap FILE --concurrency 1"
 #                appended; default ./corral sidecar), CORRAL_NO_TRAFFIC_INTERVAL (e.g. 0.2s: adds
 #                no_traffic_interval to Corral's health check; unset = Envoy's default 60s),
-#                CORRAL_MAX_RETRIES (e.g. 100: circuit_breakers max_retries; unset = Envoy's default 3).
+#                CORRAL_MAX_RETRIES (e.g. 100: circuit_breakers max_retries instead of the default
+#                retry budget below).
+#              Corral's default here is a retry budget (20 % of requests in flight, at least 10
+#              retries in flight): nginx's proxy_next_upstream and HAProxy's retries have no
+#              concurrency cap at all, while Envoy's default max_retries of 3 would refuse
+#              retries at ~500 rps the moment a host dies.
 #
 # Load generator: wrk (4.1, no -R in Debian's wrk) with a Lua script: each of the N connections
 # waits 1000*N/RATE ms after every response before sending the next request (wrk's delay()),
@@ -206,7 +211,8 @@ fi
 if [[ " ${TARGETS[*]} " == *" corral "* ]]; then
   d="$RUN_DIR/corral"; mkdir -p "$d"
   NTI=""; [ -n "${CORRAL_NO_TRAFFIC_INTERVAL:-}" ] && NTI="no_traffic_interval: ${CORRAL_NO_TRAFFIC_INTERVAL}"
-  CB=""; [ -n "${CORRAL_MAX_RETRIES:-}" ] && CB="circuit_breakers: { thresholds: [ { max_retries: ${CORRAL_MAX_RETRIES} } ] }"
+  CB="circuit_breakers: { thresholds: [ { retry_budget: { budget_percent: { value: 20 }, min_retry_concurrency: 10 } } ] }"
+  [ -n "${CORRAL_MAX_RETRIES:-}" ] && CB="circuit_breakers: { thresholds: [ { max_retries: ${CORRAL_MAX_RETRIES} } ] }"
   cat > "$d/bootstrap.yaml" <<EOF
 admin:
   address:

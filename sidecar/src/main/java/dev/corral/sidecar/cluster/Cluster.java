@@ -76,6 +76,10 @@ public final class Cluster implements HealthSink {
   public void sawTraffic() {
     if (!trafficSeen) {
       trafficSeen = true;
+      HealthChecker checks = healthChecker;
+      if (checks != null) {
+        checks.trafficStarted();
+      }
     }
   }
 

@@ -136,6 +136,15 @@ public final class HealthChecker {
     });
   }
 
+  /**
+   * The cluster just carried its first request: checks waiting out the (long) no-traffic interval
+   * are brought forward to the normal interval. Envoy keeps the pending long wait; then a host that
+   * dies in the first minute of traffic is not noticed by active checks for that minute.
+   */
+  public void trafficStarted() {
+    scheduler.execute(() -> sessions.values().forEach(Session::reschedule));
+  }
+
   private void syncSessions() {
     Set<Host> wanted = running ? new LinkedHashSet<>(hosts) : Set.of();
     sessions.entrySet().removeIf(entry -> {
@@ -189,6 +198,14 @@ public final class HealthChecker {
     void start() {
       long delay = initialJitterNanos > 0 ? random.nextLong(initialJitterNanos) : 0;
       timer = scheduler.schedule(this::check, delay);
+    }
+
+    /** Re-arms a waiting check with the interval as it is now (no effect while one is in flight). */
+    void reschedule() {
+      if (!stopped && timer != null) {
+        timer.cancel();
+        timer = scheduler.schedule(this::check, nextIntervalNanos());
+      }
     }
 
     void stop() {

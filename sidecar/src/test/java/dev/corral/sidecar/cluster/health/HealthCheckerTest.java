@@ -180,6 +180,22 @@ class HealthCheckerTest {
   }
 
   @Test
+  void firstTrafficBringsTheNextCheckForward() {
+    hadTraffic = false;
+    HealthChecker checker = checker(base().setNoTrafficInterval(seconds(60)).build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+    assertThat(prober.probes).hasSize(1);
+    clock.advance(10 * SECOND);
+
+    hadTraffic = true;
+    checker.trafficStarted();
+    clock.advance(5 * SECOND);
+
+    assertThat(prober.probes).hasSize(2); // at 15 s, not at 60 s
+  }
+
+  @Test
   void jitterStaysWithinItsBounds() {
     HealthChecker checker = checker(base()
         .setIntervalJitter(seconds(1))
