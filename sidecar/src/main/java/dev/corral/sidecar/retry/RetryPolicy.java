@@ -175,8 +175,14 @@ public final class RetryPolicy {
     if (!covered) {
       return RetryDecision.noRetry("retry_on does not cover " + reason);
     }
-    return limits(reason, retriesMade, replayable,
+    RetryDecision decision = limits(reason, retriesMade, replayable,
         !failure.mayHaveReachedUpstream() || idempotentOrOptedIn, random);
+    if (decision.retry() && retriesMade == 0 && avoidPreviousHosts && !failure.mayHaveReachedUpstream()) {
+      // The request reached no one and goes to another host: waiting protects nobody (HAProxy's
+      // redispatch and nginx's proxy_next_upstream don't wait either). Later retries back off.
+      return RetryDecision.retry(0, reason);
+    }
+    return decision;
   }
 
   /** After a response head with {@code status}: retry (discarding it) or pass it on. */

@@ -120,6 +120,24 @@ class RetryPolicyTest {
   }
 
   @Test
+  void aFirstRetryOfARequestThatReachedNoOneGoesToAnotherHostAtOnce() {
+    RetryPolicy p = RetryPolicy.compile(io.envoyproxy.envoy.config.route.v3.RetryPolicy.newBuilder()
+        .setRetryOn("connect-failure,reset").setNumRetries(UInt32Value.of(3))
+        .addRetryHostPredicate(RetryHostPredicate.newBuilder().setName(RetryPolicy.PREVIOUS_HOSTS))
+        .build(), null);
+
+    assertThat(p.onFailure(UpstreamFailure.CONNECT_FAILURE, 0, true, true, random).delayNanos()).isZero();
+    long later = 0;
+    long reset = 0;
+    for (int i = 0; i < 100; i++) {
+      later = Math.max(later, p.onFailure(UpstreamFailure.CONNECT_FAILURE, 1, true, true, random).delayNanos());
+      reset = Math.max(reset, p.onFailure(UpstreamFailure.RESET, 0, true, true, random).delayNanos());
+    }
+    assertThat(later).isPositive();
+    assertThat(reset).isPositive();
+  }
+
+  @Test
   void refusesUnknownConditionsAndPredicatesNamingTheField() {
     assertThatThrownBy(() -> policy("5xx,envoy-ratelimited", 1))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("retry_on: 'envoy-ratelimited' not supported");
