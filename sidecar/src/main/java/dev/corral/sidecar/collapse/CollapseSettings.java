@@ -16,11 +16,12 @@ import java.util.Set;
  */
 public record CollapseSettings(Set<String> methods, List<String> keyHeaders, boolean shareAcrossCredentials,
     Duration maxWait, long maxBufferedBytes, RangeSettings ranges) {
+  // Before DEFAULTS: static fields initialise in order, and DEFAULTS' constructor reads SAFE.
+  private static final Set<String> SAFE = Set.of("GET", "HEAD");
+
   /** API.md's defaults. */
   public static final CollapseSettings DEFAULTS = new CollapseSettings(Set.of("GET", "HEAD"),
       List.of("accept", "accept-encoding"), false, Duration.ofSeconds(5), 8L << 20, RangeSettings.OFF);
-
-  private static final Set<String> SAFE = Set.of("GET", "HEAD");
 
   public CollapseSettings {
     methods = Set.copyOf(methods);

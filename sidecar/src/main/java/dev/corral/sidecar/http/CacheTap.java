@@ -39,6 +39,7 @@ final class CacheTap implements Downstream {
   /** Whether this exchange's response is to be stored (false for collapsed followers: the leader stores). */
   private final BooleanSupplier mayStore;
 
+  private final boolean clientConditions;
   private boolean swallowing;
   private List<ByteBuffer> tee;
   private long teeBytes;
@@ -54,6 +55,8 @@ final class CacheTap implements Downstream {
     this.request = request;
     this.mayStore = mayStore;
     this.requestTime = cache.now();
+    // Read before the exchange adds the cache's own validators to the same request.
+    this.clientConditions = request.header("if-none-match") != null || request.header("if-modified-since") != null;
   }
 
   @Override
@@ -134,7 +137,7 @@ final class CacheTap implements Downstream {
   private void serveInstead(HttpResponse response, CachedResponse stored, CacheStatus cs) {
     swallowing = true;
     ReferenceCountUtil.release(response);
-    inner.writeHead(CachedResponses.render(stored, request, cs, responseTime));
+    inner.writeHead(CachedResponses.render(stored, request, cs, responseTime, clientConditions));
   }
 
   private long ttl(CachedResponse r) {

@@ -27,7 +27,13 @@ final class CachedResponses {
    * hold, no body for HEAD, and {@code Age} and {@code Cache-Status} set.
    */
   static FullHttpResponse render(CachedResponse stored, RequestHead request, CacheStatus status, long nowMillis) {
-    boolean notModified = Revalidation.clientNotModified(request, stored);
+    return render(stored, request, status, nowMillis, true);
+  }
+
+  /** {@code clientConditions}: false when the conditional fields on the request are the cache's own. */
+  static FullHttpResponse render(CachedResponse stored, RequestHead request, CacheStatus status, long nowMillis,
+      boolean clientConditions) {
+    boolean notModified = clientConditions && Revalidation.clientNotModified(request, stored);
     boolean bodiless = notModified || "HEAD".equals(request.method());
     ByteBuf body = bodiless ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(stored.body().chunks().toArray(ByteBuffer[]::new));
     HttpHeaders headers = new DefaultHttpHeaders();

@@ -35,6 +35,7 @@ public final class ConnectionManager {
   /** One cache and one collapser per distinct config, so that an RDS update keeps what is stored. */
   private final ConcurrentHashMap<CacheConfig, HttpCache> caches = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<CollapseSettings, Collapser> collapsers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RangeKey, RangeCoalescer> coalescers = new ConcurrentHashMap<>();
   private volatile LongSupplier clock = System::currentTimeMillis;
 
   /**
@@ -83,6 +84,23 @@ public final class ConnectionManager {
     CacheConfig config = FilterOverride.resolve(filters.cache(), route.filters().cache());
     return config == null ? null : caches.computeIfAbsent(config, c -> new HttpCache(c, () -> clock.getAsLong()));
   }
+
+  /**
+   * Range coalescing for {@code route} under {@code collapse}, or null when off. With the cache on
+   * for the route, completed blocks are kept within the cache's maxSize.
+   */
+  @Nullable
+  RangeCoalescer rangesFor(Route route, CollapseSettings collapse) {
+    if (!collapse.ranges().enabled()) {
+      return null;
+    }
+    CacheConfig cache = FilterOverride.resolve(filters.cache(), route.filters().cache());
+    long storeBytes = cache == null ? 0 : cache.maxSize();
+    return coalescers.computeIfAbsent(new RangeKey(collapse, storeBytes),
+        k -> new RangeCoalescer(k.collapse(), this, k.storeBytes()));
+  }
+
+  private record RangeKey(CollapseSettings collapse, long storeBytes) {}
 
   /** The collapser in force for {@code route}, or null when off. */
   @Nullable

@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import dev.corral.sidecar.cache.CacheKey;
+import dev.corral.sidecar.collapse.ranges.ByteRangeSpec;
 import dev.corral.sidecar.cache.CacheStatus;
 import dev.corral.sidecar.cache.Revalidation;
 import io.netty.buffer.Unpooled;
@@ -165,6 +166,13 @@ final class Exchange {
       routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
     collapser = kind == Kind.SHARED_FETCH ? null : manager.collapserFor(route);
+    RangeCoalescer ranges = collapser == null || kind != Kind.CLIENT || !requestComplete ? null
+        : manager.rangesFor(route, collapser.settings());
+    ByteRangeSpec.Single range = ranges == null ? null : RangeCoalescer.singleRange(request, head);
+    if (range != null) {
+      ranges.serve(this, head, request, range, cluster.stats(), false);
+      return;
+    }
     if (collapser != null && collapser.applies(request, requestComplete)) {
       collapser.join(this, request, head);
       return;
@@ -200,10 +208,10 @@ final class Exchange {
     if (forward.key() != null && kind == Kind.CLIENT) {
       cluster.stats().cacheLookup(false);
     }
+    downstream = new CacheTap(downstream, cache, forward, head, () -> !follower);
     if (forward.conditional() && forward.stale() != null) {
       Revalidation.conditionalHeaders(forward.stale()).forEach(request.headers()::set);
     }
-    downstream = new CacheTap(downstream, cache, forward, head, () -> !follower);
     return false;
   }
 
@@ -220,12 +228,23 @@ final class Exchange {
   }
 
   /** Answers with a response made here (a cache hit, only-if-cached): nothing goes upstream. */
-  private void respondFromMemory(FullHttpResponse response) {
+  void respondFromMemory(FullHttpResponse response) {
+    if (finished) {
+      response.release(); // the client left while the response was being made
+      return;
+    }
     status = response.status().code();
     finish();
     downstream.writeHead(response);
     downstream.flush();
     downstream.exchangeDone(this, !requestComplete);
+  }
+
+  /** Range coalescing could not answer: forward the request as it is. */
+  void passThrough() {
+    if (!finished) {
+      goUpstream(false);
+    }
   }
 
   boolean isFollower() {
