@@ -15,6 +15,7 @@ import dev.corral.sidecar.cluster.limits.CircuitBreakers;
 import dev.corral.sidecar.cluster.outlier.OutlierConfig;
 import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.cluster.lb.LoadBalancers;
+import dev.corral.sidecar.filter.ListenerFilters;
 import dev.corral.sidecar.http.ConnectionManager;
 import dev.corral.sidecar.listener.HttpListener;
 import dev.corral.sidecar.pool.ConnectionPool;
@@ -303,6 +304,11 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
     }
     ConnectionManager manager = new ConnectionManager(proto.getName(), routes, () -> clusters,
         metrics.listener(proto.getName()), maxHeaderBytes, idleTimeout, generateRequestId);
+    try {
+      manager.filters(ListenerFilters.compile(hcm, "filter_chains[0].filters[0].typed_config"));
+    } catch (ConfigException e) {
+      throw e;
+    }
     SocketAddress socket = proto.getAddress().getSocketAddress();
     return new HttpListener(proto.getName(), new InetSocketAddress(socket.getAddress(), socket.getPortValue()),
         manager);

@@ -47,6 +47,10 @@ public final class BootstrapLoader {
     return builder
           .add(HttpConnectionManager.getDescriptor())
           .add(Router.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig.getDescriptor())
+          .add(io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor())
+          .add(dev.corral.api.proto.CacheStore.getDescriptor())
+          .add(dev.corral.api.proto.CollapseConfig.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
           .add(RoundRobin.getDescriptor())
           .add(LeastRequest.getDescriptor())

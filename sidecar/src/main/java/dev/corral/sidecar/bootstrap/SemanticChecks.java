@@ -221,25 +221,7 @@ final class SemanticChecks {
   }
 
   private static void checkHttpFilters(HttpConnectionManager hcm, String path) {
-    int n = hcm.getHttpFiltersCount();
-    if (n == 0) {
-      throw new ConfigException(path + ".http_filters",
-          "required (the last one must be " + ROUTER_FILTER + ")");
-    }
-    for (int i = 0; i < n; i++) {
-      HttpFilter hf = hcm.getHttpFilters(i);
-      String hPath = path + ".http_filters[" + i + "]";
-      if (!hf.getName().equals(ROUTER_FILTER)) {
-        throw new ConfigException(hPath + ".name", "\"" + hf.getName() + "\" not supported");
-      }
-      if (i != n - 1) {
-        throw new ConfigException(hPath + ".name", ROUTER_FILTER + " must be the last filter");
-      }
-      if (hf.hasTypedConfig()) {
-        unpack(hf.getTypedConfig(), io.envoyproxy.envoy.extensions.filters.http.router.v3.Router.class,
-            hPath + ".typed_config");
-      }
-    }
+    dev.corral.sidecar.filter.ListenerFilters.compile(hcm, path);
   }
 
   private static void checkClusterRefs(RouteAction a, String path, Set<String> clusters) {

@@ -193,6 +193,8 @@ final class SupportedFields {
       route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.safe_regex
       route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.safe_regex.regex
       route_config.virtual_hosts.routes.route.retry_policy.retriable_request_headers.string_match.ignore_case
+      route_config.virtual_hosts.routes.typed_per_filter_config["envoy.filters.http.cache"]
+      route_config.virtual_hosts.routes.typed_per_filter_config["corral.filters.http.collapse"]
       http_filters
       http_filters.name
       http_filters.typed_config
@@ -203,6 +205,33 @@ final class SupportedFields {
       http2_protocol_options
 
       [envoy.extensions.filters.http.router.v3.Router]
+
+      [envoy.extensions.filters.http.cache.v3.CacheConfig]
+      typed_config
+
+      [corral.v1alpha1.CacheStore]
+      max_size
+      max_object_size
+      default_ttl
+      stale_while_revalidate
+      stale_if_error
+      key_headers
+      share_across_credentials
+      invalidate_on_unsafe_methods
+
+      [corral.v1alpha1.CollapseConfig]
+      methods
+      key_headers
+      share_across_credentials
+      max_wait
+      max_buffered_bytes
+      ranges
+      ranges.enabled
+      ranges.block_size
+      ranges.max_blocks_per_fetch
+
+      [envoy.config.route.v3.FilterConfig]
+      disabled
 
       [envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate]
 

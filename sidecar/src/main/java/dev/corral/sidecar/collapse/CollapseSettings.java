@@ -11,15 +11,17 @@ import java.util.Set;
  * Collapsed forwarding for one listener or route, mirroring the CollapsePolicy of the API: which
  * methods collapse (safe ones only), which request headers are part of the key besides the
  * authority, path and query, whether credentials are, how long a follower waits for the shared
- * response head, and how much of a shared body is kept for followers that join late.
+ * response head, how much of a shared body is kept for followers that join late, and range
+ * coalescing.
  */
 public record CollapseSettings(Set<String> methods, List<String> keyHeaders, boolean shareAcrossCredentials,
-    Duration maxWait, long maxBufferedBytes) {
+    Duration maxWait, long maxBufferedBytes, RangeSettings ranges) {
+  // Before DEFAULTS: static fields initialise in order, and DEFAULTS' constructor reads SAFE.
+  private static final Set<String> SAFE = Set.of("GET", "HEAD");
+
   /** API.md's defaults. */
   public static final CollapseSettings DEFAULTS = new CollapseSettings(Set.of("GET", "HEAD"),
-      List.of("accept", "accept-encoding"), false, Duration.ofSeconds(5), 8L << 20);
-
-  private static final Set<String> SAFE = Set.of("GET", "HEAD");
+      List.of("accept", "accept-encoding"), false, Duration.ofSeconds(5), 8L << 20, RangeSettings.OFF);
 
   public CollapseSettings {
     methods = Set.copyOf(methods);
@@ -30,6 +32,7 @@ public record CollapseSettings(Set<String> methods, List<String> keyHeaders, boo
     }
     keyHeaders = keyHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
     requireNonNull(maxWait, "maxWait");
+    requireNonNull(ranges, "ranges");
     if (maxBufferedBytes < 0) {
       throw new IllegalArgumentException("maxBufferedBytes: " + maxBufferedBytes + " (expected: >= 0)");
     }

@@ -28,7 +28,10 @@ final class Collapser {
     return settings;
   }
 
-  /** Whether this request may be collapsed: a listed safe method, no body, no upgrade. */
+  /**
+   * Whether this request may be collapsed: a listed safe method, no body, no upgrade. Range and
+   * conditional requests are, but only with identical ones: those fields are in the key.
+   */
   boolean applies(HttpRequest request, boolean bodiless) {
     return bodiless && settings.methods().contains(request.method().name())
         && !HeaderRules.isUpgrade(request.headers());
@@ -42,6 +45,7 @@ final class Collapser {
       if (running != null) {
         exchange.joined(running, true); // before subscribing: the catch-up is delivered at once
         if (running.subscribe(exchange, head)) {
+          exchange.joinCounted(true, running.markFollowed());
           return;
         }
         exchange.joined(null, false);
@@ -55,9 +59,12 @@ final class Collapser {
       }
       exchange.joined(fetch, false);
       fetch.subscribe(exchange, head);
+      exchange.joinCounted(false, false);
       DefaultFullHttpRequest copy = new DefaultFullHttpRequest(request.protocolVersion(), request.method(),
           request.uri(), Unpooled.EMPTY_BUFFER, request.headers().copy(), new DefaultHttpHeaders());
-      new Exchange(fetch, manager, false).start(copy);
+      // Not within the leader's downstream read: that read-complete flushes the leader's own try
+      // (it has none), so a pooled connection handed over at once would never be flushed.
+      new Exchange(fetch, manager, Exchange.Kind.SHARED_FETCH).start(copy, false);
       return;
     }
   }

@@ -8,7 +8,13 @@ import dev.corral.sidecar.route.RouteTable;
 import dev.corral.sidecar.stats.ListenerStats;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import dev.corral.sidecar.cache.CacheConfig;
+import dev.corral.sidecar.filter.FilterOverride;
+import dev.corral.sidecar.filter.ListenerFilters;
+import dev.corral.sidecar.route.Route;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +31,12 @@ public final class ConnectionManager {
   private final Duration idleTimeout;
   private final boolean generateRequestId;
   private volatile boolean draining;
-  private @Nullable Collapser collapser;
+  private volatile ListenerFilters filters = ListenerFilters.NONE;
+  /** One cache and one collapser per distinct config, so that an RDS update keeps what is stored. */
+  private final ConcurrentHashMap<CacheConfig, HttpCache> caches = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<CollapseSettings, Collapser> collapsers = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<RangeKey, RangeCoalescer> coalescers = new ConcurrentHashMap<>();
+  private volatile LongSupplier clock = System::currentTimeMillis;
 
   /**
    * {@code idleTimeout}: close downstream connections without requests for this long (zero: never);
@@ -52,14 +63,50 @@ public final class ConnectionManager {
     this.generateRequestId = generateRequestId;
   }
 
-  /** Turns on collapsed forwarding for this listener; call before traffic flows. */
+  /** Turns on collapsed forwarding for this listener (keeping its cache config). */
   public void collapse(CollapseSettings settings) {
-    this.collapser = new Collapser(settings, this);
+    filters(new ListenerFilters(filters.cache(), requireNonNull(settings, "settings")));
   }
 
+  /** The listener's HTTP filters (cache, collapse); routes may override them. */
+  public void filters(ListenerFilters filters) {
+    this.filters = requireNonNull(filters, "filters");
+  }
+
+  /** The cache's clock, epoch milliseconds (tests advance it by hand). */
+  public void clock(LongSupplier epochMillis) {
+    this.clock = requireNonNull(epochMillis, "epochMillis");
+  }
+
+  /** The cache in force for {@code route}, or null when off. */
   @Nullable
-  Collapser collapser() {
-    return collapser;
+  HttpCache cacheFor(Route route) {
+    CacheConfig config = FilterOverride.resolve(filters.cache(), route.filters().cache());
+    return config == null ? null : caches.computeIfAbsent(config, c -> new HttpCache(c, () -> clock.getAsLong()));
+  }
+
+  /**
+   * Range coalescing for {@code route} under {@code collapse}, or null when off. With the cache on
+   * for the route, completed blocks are kept within the cache's maxSize.
+   */
+  @Nullable
+  RangeCoalescer rangesFor(Route route, CollapseSettings collapse) {
+    if (!collapse.ranges().enabled()) {
+      return null;
+    }
+    CacheConfig cache = FilterOverride.resolve(filters.cache(), route.filters().cache());
+    long storeBytes = cache == null ? 0 : cache.maxSize();
+    return coalescers.computeIfAbsent(new RangeKey(collapse, storeBytes),
+        k -> new RangeCoalescer(k.collapse(), this, k.storeBytes()));
+  }
+
+  private record RangeKey(CollapseSettings collapse, long storeBytes) {}
+
+  /** The collapser in force for {@code route}, or null when off. */
+  @Nullable
+  Collapser collapserFor(Route route) {
+    CollapseSettings settings = FilterOverride.resolve(filters.collapse(), route.filters().collapse());
+    return settings == null ? null : collapsers.computeIfAbsent(settings, c -> new Collapser(c, this));
   }
 
   Duration idleTimeout() {

@@ -25,7 +25,16 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import dev.corral.sidecar.cache.CacheKey;
+import dev.corral.sidecar.collapse.ranges.ByteRangeSpec;
+import dev.corral.sidecar.cache.CacheStatus;
+import dev.corral.sidecar.cache.Revalidation;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,7 +57,8 @@ final class Exchange {
   /** Request bodies up to this size are kept so that a retry can send them again. */
   static final int REPLAY_BUFFER_BYTES = 64 * 1024;
 
-  private final Downstream downstream;
+  /** The client; wrapped by a {@link CacheTap} when the response passes the cache filter. */
+  private Downstream downstream;
   private final ConnectionManager manager;
   private final long startNanos = System.nanoTime();
   private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
@@ -80,22 +90,49 @@ final class Exchange {
   private SharedFetch shared;
   private boolean follower;
   private ScheduledFuture<?> maxWaitTimer;
-  /** False for a collapser's own fetch, which must not collapse into itself. */
-  private final boolean collapsible;
+  private @Nullable Collapser collapser;
+  private final Kind kind;
 
-  Exchange(Downstream downstream, ConnectionManager manager) {
-    this(downstream, manager, true);
+  /** Who this exchange serves; decides which filters it passes. */
+  enum Kind {
+    /** A client's request: stats → cache → collapse → router. */
+    CLIENT,
+    /** A collapser's shared fetch: router only, and not counted as a downstream request. */
+    SHARED_FETCH,
+    /** A stale-while-revalidate refresh of {@link #refreshKey}: collapse → router, stored by the cache. */
+    REFRESH
   }
 
-  Exchange(Downstream downstream, ConnectionManager manager, boolean collapsible) {
+  private @Nullable CacheKey refreshKey;
+
+  Exchange(Downstream downstream, ConnectionManager manager) {
+    this(downstream, manager, Kind.CLIENT);
+  }
+
+  Exchange(Downstream downstream, ConnectionManager manager, Kind kind) {
     this.downstream = downstream;
     this.manager = manager;
-    this.collapsible = collapsible;
+    this.kind = kind;
+  }
+
+  /** A background refresh of {@code key} (stale-while-revalidate). */
+  static Exchange refresh(Downstream sink, ConnectionManager manager, CacheKey key) {
+    Exchange e = new Exchange(sink, manager, Kind.REFRESH);
+    e.refreshKey = key;
+    return e;
   }
 
   // ---- the request arrives ----
 
   void start(HttpRequest request) {
+    start(request, true);
+  }
+
+  /**
+   * {@code withinDownstreamRead}: false for exchanges the sidecar starts itself (shared fetches,
+   * refreshes), which no downstream read-complete will flush.
+   */
+  void start(HttpRequest request, boolean withinDownstreamRead) {
     this.request = request;
     requestComplete = request instanceof LastHttpContent;
     head = NettyRequestHead.of(request, downstream.remoteAddress());
@@ -121,16 +158,97 @@ final class Exchange {
       request.setUri(head.path());
       request.headers().set(HttpHeaderNames.HOST, head.authority());
     }
+    if (kind != Kind.SHARED_FETCH && passCache(route)) {
+      return; // answered from memory
+    }
     Duration limit = route.timeout();
     if (!limit.isZero()) {
       routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
-    Collapser collapser = collapsible ? manager.collapser() : null;
+    collapser = kind == Kind.SHARED_FETCH ? null : manager.collapserFor(route);
+    RangeCoalescer ranges = collapser == null || kind != Kind.CLIENT || !requestComplete ? null
+        : manager.rangesFor(route, collapser.settings());
+    ByteRangeSpec.Single range = ranges == null ? null : RangeCoalescer.singleRange(request, head);
+    if (range != null) {
+      ranges.serve(this, head, request, range, cluster.stats(), false);
+      return;
+    }
     if (collapser != null && collapser.applies(request, requestComplete)) {
       collapser.join(this, request, head);
       return;
     }
-    goUpstream(true);
+    goUpstream(withinDownstreamRead);
+  }
+
+  // ---- the cache filter ----
+
+  /** Runs the cache filter's request side; true when the request was answered from memory. */
+  private boolean passCache(Route route) {
+    HttpCache cache = manager.cacheFor(route);
+    if (cache == null) {
+      return false;
+    }
+    CacheDecision decision = kind == Kind.REFRESH ? cache.refreshDecision(refreshKey) : cache.decide(head);
+    if (decision instanceof CacheDecision.Serve serve) {
+      cluster.stats().cacheLookup(true);
+      if (serve.refresh() && cache.startRefresh(serve.key())) {
+        startRefresh(cache, serve.key());
+      }
+      respondFromMemory(CachedResponses.render(serve.stored(), head, serve.status(), cache.now()));
+      return true;
+    }
+    if (decision instanceof CacheDecision.OnlyIfCached refused) {
+      FullHttpResponse response = LocalReply.of(request, HttpResponseStatus.GATEWAY_TIMEOUT,
+          "only-if-cached: nothing usable stored", false);
+      response.headers().set(CacheStatus.HEADER, refused.status().value());
+      respondFromMemory(response);
+      return true;
+    }
+    CacheDecision.Forward forward = (CacheDecision.Forward) decision;
+    if (forward.key() != null && kind == Kind.CLIENT) {
+      cluster.stats().cacheLookup(false);
+    }
+    downstream = new CacheTap(downstream, cache, forward, head, () -> !follower);
+    if (forward.conditional() && forward.stale() != null) {
+      Revalidation.conditionalHeaders(forward.stale()).forEach(request.headers()::set);
+    }
+    return false;
+  }
+
+  /** Starts the one background refresh of a stale entry, through the collapser. */
+  private void startRefresh(HttpCache cache, CacheKey key) {
+    DefaultFullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
+        Unpooled.EMPTY_BUFFER, request.headers().copy(), new DefaultHttpHeaders());
+    for (String conditional : List.of("if-none-match", "if-modified-since", "if-match", "if-unmodified-since",
+        "if-range")) {
+      copy.headers().remove(conditional);
+    }
+    RefreshSink sink = new RefreshSink(cache, key, downstream.eventLoop(), downstream.remoteAddress());
+    downstream.eventLoop().execute(() -> Exchange.refresh(sink, manager, key).start(copy, false));
+  }
+
+  /** Answers with a response made here (a cache hit, only-if-cached): nothing goes upstream. */
+  void respondFromMemory(FullHttpResponse response) {
+    if (finished) {
+      response.release(); // the client left while the response was being made
+      return;
+    }
+    status = response.status().code();
+    finish();
+    downstream.writeHead(response);
+    downstream.flush();
+    downstream.exchangeDone(this, !requestComplete);
+  }
+
+  /** Range coalescing could not answer: forward the request as it is. */
+  void passThrough() {
+    if (!finished) {
+      goUpstream(false);
+    }
+  }
+
+  boolean isFollower() {
+    return follower;
   }
 
   /** Admits the request (circuit breaker), prepares its headers and starts the first try. */
@@ -351,23 +469,33 @@ final class Exchange {
   }
 
   /** Called by the collapser when this exchange subscribes to {@code fetch} (null: it did not). */
-  void joined(SharedFetch fetch, boolean asFollower) {
+  void joined(@Nullable SharedFetch fetch, boolean asFollower) {
     shared = fetch;
-    follower = asFollower;
+    follower = fetch != null && asFollower;
     if (fetch == null) {
+      cancelMaxWait(); // a join that did not take: its timer must not fire later
       return;
     }
-    cluster.stats().collapsed(asFollower);
-    Duration maxWait = manager.collapser().settings().maxWait();
-    if (asFollower && !maxWait.isZero()) {
+    Duration maxWait = collapser.settings().maxWait();
+    if (follower && !maxWait.isZero() && !responseStarted && maxWaitTimer == null) {
       maxWaitTimer = downstream.eventLoop().schedule(this::maxWaitOver, maxWait.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
+  /** The join took: count it (a leader counts once its fetch gets a first follower). */
+  void joinCounted(boolean asFollower, boolean firstFollower) {
+    cluster.stats().collapsed(asFollower);
+    if (firstFollower) {
+      cluster.stats().collapsedLeaderShared();
+    }
+  }
+
   private void maxWaitOver() {
+    maxWaitTimer = null;
     if (!finished && !responseStarted && shared != null) {
       shared.unsubscribe(this);
       shared = null;
+      follower = false;
       goUpstream(false);
     }
   }
@@ -429,6 +557,7 @@ final class Exchange {
   /** The shared response is not for this request (Vary, private): fetch it ourselves. */
   void goUpstreamInstead() {
     shared = null;
+    follower = false;
     cancelMaxWait();
     if (!finished) {
       goUpstream(false);
@@ -550,7 +679,7 @@ final class Exchange {
       cluster.breakers().requestDone();
     }
     releaseRetrySlot();
-    if (status != 0) {
+    if (status != 0 && kind == Kind.CLIENT) {
       long elapsed = System.nanoTime() - startNanos;
       manager.stats().requestDone(status, elapsed);
       if (cluster != null) {

@@ -98,11 +98,13 @@ final class Http1ServerHandler extends ChannelDownstream {
     if (part instanceof HttpRequest request) {
       firstRequestSeen = true;
       keepAlive = HttpUtil.isKeepAlive(request);
-      if (!(request instanceof LastHttpContent) && !HttpUtil.isContentLengthSet(request)
-          && !request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      if (!(request instanceof LastHttpContent) && !request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+          && (!HttpUtil.isContentLengthSet(request) || zeroLength(request))) {
         // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3), but the
         // decoder still sends an empty LastHttpContent after it. Complete it now, so the upstream
         // request goes unframed instead of as a chunked GET; that empty part is dropped below.
+        // Content-Length: 0 (Java's HttpClient sends it on every GET) is no body either, and a
+        // complete request is what collapsing and range coalescing need.
         request = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
             Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
         swallowEmptyLast = true;
@@ -327,4 +329,8 @@ final class Http1ServerHandler extends ChannelDownstream {
     }
   }
 
+
+  private static boolean zeroLength(HttpRequest request) {
+    return "0".equals(request.headers().get(HttpHeaderNames.CONTENT_LENGTH));
+  }
 }

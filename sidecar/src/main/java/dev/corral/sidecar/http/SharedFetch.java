@@ -41,6 +41,7 @@ final class SharedFetch implements Downstream {
   private boolean joinable = true;
   private HttpResponse head;
   private boolean ended;
+  private boolean followed;
 
   SharedFetch(Collapser collapser, CollapseKey key, EventLoop loop, InetSocketAddress remote,
       RequestHead leaderHead, boolean credentialsInKey, long maxBufferedBytes) {
@@ -77,6 +78,15 @@ final class SharedFetch implements Downstream {
         subscriber.sharedContent(content.retainedDuplicate());
       }
     }
+    return true;
+  }
+
+  /** True the first time only: the fetch has its first follower. */
+  synchronized boolean markFollowed() {
+    if (followed) {
+      return false;
+    }
+    followed = true;
     return true;
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import dev.corral.sidecar.filter.RouteFilters;
 import dev.corral.sidecar.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -26,9 +27,16 @@ public final class Route {
   private final Duration timeout;
   private final List<HashPolicy> hashPolicies;
   private final RetryPolicy retryPolicy;
+  private final RouteFilters filters;
 
   Route(String virtualHostName, List<String> clusters, List<Long> weights, Duration timeout,
       List<HashPolicy> hashPolicies, RetryPolicy retryPolicy) {
+    this(virtualHostName, clusters, weights, timeout, hashPolicies, retryPolicy, RouteFilters.NONE);
+  }
+
+  Route(String virtualHostName, List<String> clusters, List<Long> weights, Duration timeout,
+      List<HashPolicy> hashPolicies, RetryPolicy retryPolicy, RouteFilters filters) {
+    this.filters = requireNonNull(filters, "filters");
     this.virtualHostName = virtualHostName;
     this.clusters = clusters.toArray(String[]::new);
     this.cumulativeWeights = new long[weights.size()];
@@ -40,6 +48,25 @@ public final class Route {
     this.timeout = timeout;
     this.hashPolicies = ImmutableList.copyOf(hashPolicies);
     this.retryPolicy = requireNonNull(retryPolicy, "retryPolicy");
+  }
+
+  /** This route's {@code typed_per_filter_config}: cache and collapse overrides. */
+  public RouteFilters filters() {
+    return filters;
+  }
+
+  Route withFilters(RouteFilters newFilters) {
+    return new Route(this, newFilters);
+  }
+
+  private Route(Route r, RouteFilters filters) {
+    this.virtualHostName = r.virtualHostName;
+    this.clusters = r.clusters;
+    this.cumulativeWeights = r.cumulativeWeights;
+    this.timeout = r.timeout;
+    this.hashPolicies = r.hashPolicies;
+    this.retryPolicy = r.retryPolicy;
+    this.filters = requireNonNull(filters, "filters");
   }
 
   /** The route's {@code retry_policy}; {@link RetryPolicy#none()} when it has none. */

@@ -7,6 +7,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import dev.corral.sidecar.bootstrap.ConfigException;
+import dev.corral.sidecar.filter.ListenerFilters;
 import dev.corral.sidecar.retry.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -193,8 +194,12 @@ public final class RouteTable {
       if (!route.hasRoute()) {
         throw new ConfigException(rPath + ".route", "required");
       }
-      entries.add(new Entry(compileMatch(route.getMatch(), rPath + ".match"),
-          compileAction(vh.getName(), route.getRoute(), rPath + ".route")));
+      Route action = compileAction(vh.getName(), route.getRoute(), rPath + ".route");
+      if (route.getTypedPerFilterConfigCount() > 0) {
+        action = action.withFilters(ListenerFilters.routeFilters(route.getTypedPerFilterConfigMap(),
+            rPath + ".typed_per_filter_config"));
+      }
+      entries.add(new Entry(compileMatch(route.getMatch(), rPath + ".match"), action));
     }
     return new Host(vh.getName(), ImmutableList.copyOf(entries));
   }

@@ -105,6 +105,30 @@ public final class ClusterStats {
   /** A request joined collapsed forwarding as the fetch's first subscriber or as a follower. */
   public void collapsed(boolean follower) {
     (follower ? collapseFollowers : collapseLeaders).inc();
+    if (follower) {
+      service.collapsedFollower();
+    }
+  }
+
+  /** A shared fetch got its first follower: its leader saved the upstream at least one request. */
+  public void collapsedLeaderShared() {
+    service.collapsedLeader();
+  }
+
+  /** A request passed the HTTP cache: answered from memory ({@code hit}) or not. */
+  public void cacheLookup(boolean hit) {
+    metrics.cacheLookups.labelValues(cluster, hit ? "hit" : "miss").inc();
+    if (hit) {
+      service.cacheHit();
+    } else {
+      service.cacheMiss();
+    }
+  }
+
+  /** Range coalescing made one upstream Range request, which brought {@code bytes} of body. */
+  public void rangeFetch(long bytes) {
+    metrics.rangeFetches.labelValues(cluster).inc();
+    metrics.rangeFetchBytes.labelValues(cluster).inc(bytes);
   }
 
   public void panicPick() {

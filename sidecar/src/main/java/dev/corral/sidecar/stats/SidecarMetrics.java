@@ -102,6 +102,13 @@ public final class SidecarMetrics {
   final Counter collapsed = counter("corral_collapse_total",
       "Requests served by collapsed forwarding, by role: leader (started the shared fetch) or follower"
           + " (joined one).", "cluster", "role");
+  final Counter cacheLookups = counter("corral_cache_total",
+      "Requests that passed the HTTP cache, by result: hit (answered from memory) or miss (went forward).",
+      "cluster", "result");
+  final Counter rangeFetches = counter("corral_range_fetch_total",
+      "Upstream Range requests made by range coalescing (one per run of missing blocks).", "cluster");
+  final Counter rangeFetchBytes = counter("corral_range_fetch_bytes_total",
+      "Body bytes received by range coalescing's upstream Range requests.", "cluster");
   final Gauge xdsConnected = gauge("corral_xds_connected",
       "1 while the ADS stream to the control plane is up, else 0.");
   final Counter xdsUpdates = counter("corral_xds_update_total",

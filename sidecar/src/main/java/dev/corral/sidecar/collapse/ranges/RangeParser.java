@@ -5,13 +5,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The grammar of RFC 9110 §14.1.1 and §14.2, strict inside a range-spec, lenient around it. */
-final class RangeParser {
+public final class RangeParser {
   /** A bound on list elements, so a hostile field costs little. */
   private static final int MAX_RANGES = 64;
 
   private RangeParser() {}
 
-  static @Nullable ByteRangeSpec parse(@Nullable String field) {
+  public static @Nullable ByteRangeSpec parse(@Nullable String field) {
     if (field == null) {
       return null;
     }

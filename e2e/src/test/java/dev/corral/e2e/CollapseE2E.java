@@ -1,0 +1,189 @@
+package dev.corral.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.corral.e2e.support.FilterSidecars;
+import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.Ports;
+import dev.corral.e2e.support.RawSidecars;
+import dev.corral.e2e.support.SidecarProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Collapsed forwarding through the real sidecar, against a real (slow, streaming) origin. */
+class CollapseE2E {
+  static HttpBackend origin;
+  static SidecarProcess sidecar;
+  static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+  static volatile CountDownLatch firstChunkRead = new CountDownLatch(1);
+  static final AtomicBoolean originFinished = new AtomicBoolean();
+
+  @BeforeAll
+  static void start() {
+    origin = new HttpBackend("origin").handler(CollapseE2E::answer);
+    int admin = Ports.free();
+    int listener = Ports.free();
+    sidecar = RawSidecars.start(FilterSidecars.yaml(admin, listener, origin.port()), admin, listener);
+  }
+
+  @AfterAll
+  static void stop() {
+    sidecar.close();
+    origin.close();
+  }
+
+  private static void answer(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    byte[] body = ("body of " + exchange.getRequestURI() + " for "
+        + exchange.getRequestHeaders().getFirst("authorization")).getBytes(StandardCharsets.UTF_8);
+    try {
+      if (path.contains("/chunked/")) {
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int i = 0; i < 10; i++) {
+          out.write(("chunk " + i + "\n").getBytes(StandardCharsets.UTF_8));
+          out.flush();
+          if (i == 0) {
+            firstChunkRead.await(20, TimeUnit.SECONDS); // the rest only once a follower saw chunk 0
+          }
+        }
+        originFinished.set(true);
+        out.close();
+        return;
+      }
+      if (path.contains("/slow/")) {
+        Thread.sleep(path.contains("/slower/") ? 1500 : 400);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    exchange.getResponseHeaders().set("content-type", "text/plain");
+    exchange.sendResponseHeaders(200, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
+  }
+
+  private static long originRequests(String path) {
+    return origin.seen().stream().filter(s -> s.uri().startsWith(path)).count();
+  }
+
+  private static HttpRequest.Builder get(String path) {
+    return HttpRequest.newBuilder(sidecar.uri(path)).timeout(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void fiftyConcurrentIdenticalGetsOfASlowColdKeyMakeOneOriginRequest() {
+    String path = "/c/slow/" + UUID.randomUUID();
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      all.add(client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    List<HttpResponse<String>> responses = all.stream().map(CompletableFuture::join).toList();
+
+    assertThat(originRequests(path)).isEqualTo(1);
+    assertThat(responses).allSatisfy(r -> {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("body of " + path + " for null");
+    });
+    assertThat(responses).filteredOn(r -> r.headers().firstValue("x-corral-collapsed").isPresent()).hasSize(49)
+        .allSatisfy(r -> assertThat(r.headers().firstValue("x-corral-collapsed")).hasValue("follower"));
+    assertThat(RawSidecars.metric(sidecar, "corral_collapse_total", "role=\"follower\"")).isGreaterThanOrEqualTo(49);
+  }
+
+  @Test
+  void differentAuthorizationMakesTwoUpstreamRequests() {
+    String path = "/c/slow/" + UUID.randomUUID();
+    var alice = client.sendAsync(get(path).header("authorization", "Bearer alice").build(),
+        HttpResponse.BodyHandlers.ofString());
+    var bob = client.sendAsync(get(path).header("authorization", "Bearer bob").build(),
+        HttpResponse.BodyHandlers.ofString());
+    var alice2 = client.sendAsync(get(path).header("authorization", "Bearer alice").build(),
+        HttpResponse.BodyHandlers.ofString());
+
+    assertThat(alice.join().body()).endsWith("Bearer alice");
+    assertThat(bob.join().body()).endsWith("Bearer bob");
+    assertThat(alice2.join().body()).endsWith("Bearer alice");
+    assertThat(originRequests(path)).isEqualTo(2);
+  }
+
+  @Test
+  void firstClientDisconnectingLeavesTheOthersUnaffected() throws Exception {
+    String path = "/c/slow/" + UUID.randomUUID();
+    try (Socket first = new Socket("127.0.0.1", sidecar.listenerPort())) {
+      first.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + sidecar.listenerPort() + "\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      first.getOutputStream().flush();
+      Thread.sleep(100); // the leader's fetch is on its way
+    } // and the leader is gone
+    List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      others.add(client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(others).allSatisfy(f -> {
+      HttpResponse<String> r = f.join();
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("body of " + path + " for null");
+    });
+    assertThat(originRequests(path)).isEqualTo(1);
+  }
+
+  @Test
+  void followerThatWaitedMaxWaitGoesUpstreamItself() throws Exception {
+    String path = "/w/slow/slower/" + UUID.randomUUID();
+    var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString());
+    Thread.sleep(100);
+    var follower = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(leader.join().statusCode()).isEqualTo(200);
+    HttpResponse<String> own = follower.join();
+    assertThat(own.statusCode()).isEqualTo(200);
+    assertThat(own.headers().firstValue("x-corral-collapsed")).isEmpty();
+    assertThat(originRequests(path)).isEqualTo(2);
+  }
+
+  @Test
+  void followersReceiveTheFirstChunkBeforeTheOriginFinishes() throws Exception {
+    firstChunkRead = new CountDownLatch(1);
+    originFinished.set(false);
+    String path = "/c/chunked/" + UUID.randomUUID();
+    var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
+    Thread.sleep(100);
+    HttpResponse<InputStream> follower = client.send(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(follower.headers().firstValue("x-corral-collapsed")).hasValue("follower");
+    InputStream in = follower.body();
+    byte[] first = new byte["chunk 0\n".length()];
+    int read = 0;
+    while (read < first.length) {
+      int n = in.read(first, read, first.length - read);
+      assertThat(n).isPositive();
+      read += n;
+    }
+    assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("chunk 0\n");
+    assertThat(originFinished).isFalse(); // the origin is still held at chunk 0
+    firstChunkRead.countDown();
+    String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(rest).startsWith("chunk 1\n").endsWith("chunk 9\n");
+    assertThat(new String(leader.join().body().readAllBytes(), StandardCharsets.UTF_8)).endsWith("chunk 9\n");
+    assertThat(originRequests(path)).isEqualTo(1);
+  }
+}

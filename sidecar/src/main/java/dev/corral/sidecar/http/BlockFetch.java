@@ -1,0 +1,113 @@
+package dev.corral.sidecar.http;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.util.function.Consumer;
+
+/**
+ * The client end of one upstream Range request made by range coalescing: collects the response
+ * (bounded by the blocks asked for) and hands it over when the exchange ends.
+ */
+final class BlockFetch implements Downstream {
+  /** What came back: status 0 when the fetch failed without a response. */
+  record Result(int status, HttpHeaders headers, byte[] body) {}
+
+  private final EventLoop loop;
+  private final InetSocketAddress remote;
+  private final long maxBytes;
+  private final Consumer<Result> done;
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+  private HttpResponse head;
+  private boolean over;
+
+  BlockFetch(EventLoop loop, InetSocketAddress remote, long maxBytes, Consumer<Result> done) {
+    this.loop = loop;
+    this.remote = remote;
+    this.maxBytes = maxBytes;
+    this.done = done;
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return loop;
+  }
+
+  @Override
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  @Override
+  public void writeHead(HttpResponse response) {
+    head = response;
+    if (response instanceof HttpContent content) {
+      append(content);
+    }
+  }
+
+  @Override
+  public void write(HttpObject part) {
+    if (part instanceof HttpContent content) {
+      append(content);
+    } else {
+      ReferenceCountUtil.release(part);
+    }
+  }
+
+  private void append(HttpContent content) {
+    try {
+      int n = content.content().readableBytes();
+      if (body.size() + (long) n > maxBytes) {
+        over = true; // not the range asked for (an origin ignoring Range): fall back
+      } else {
+        content.content().getBytes(content.content().readerIndex(), body, n);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      content.release();
+    }
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public boolean isWritable() {
+    return true;
+  }
+
+  @Override
+  public void setReadable(boolean readable) {}
+
+  @Override
+  public void exchangeDone(Exchange exchange, boolean close) {
+    if (head == null || over) {
+      done.accept(new Result(head == null ? 0 : -1, null, new byte[0]));
+    } else {
+      done.accept(new Result(head.status().code(), head.headers(), body.toByteArray()));
+    }
+  }
+
+  @Override
+  public void abort() {
+    done.accept(new Result(0, null, new byte[0]));
+  }
+
+  @Override
+  public Channel upgrade() {
+    throw new UnsupportedOperationException("a block fetch is never upgraded");
+  }
+
+  @Override
+  public boolean canUpgrade() {
+    return false;
+  }
+}
