@@ -3,6 +3,7 @@ package dev.corral.controlplane;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.controlplane.model.MeshModel;
+import dev.corral.controlplane.translate.LocalSidecars;
 import dev.corral.controlplane.translate.NodeContext;
 import dev.corral.controlplane.translate.PlacementFilters;
 import dev.corral.controlplane.translate.PolicyIndex;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The seam between a model source and the ADS server: groups sidecars by {@link NodeContext}
  * (so sidecars that differ in ports get their own snapshot), translates the latest model for each
- * group that has connected, and republishes every group on each model change. The
+ * group that has connected, and republishes every group on each model change. In local mode it
+ * also routes endpoints of pods whose sidecar connected through that sidecar ({@link LocalSidecars}). The
  * {@link SnapshotPublisher} coalesces the bursts; {@link #policies()} follows the model for NACKs.
  */
 public final class MeshPublisher implements NodeGroup {
@@ -32,6 +34,7 @@ public final class MeshPublisher implements NodeGroup {
   private final PlacementFilters filters;
   private volatile MeshModel model = MeshModel.empty();
   private volatile PolicyIndex index = PolicyIndex.empty();
+  private volatile LocalSidecars local = LocalSidecars.none();
   private volatile SnapshotPublisher publisher;
 
   public MeshPublisher(PlacementFilters filters) {
@@ -41,7 +44,7 @@ public final class MeshPublisher implements NodeGroup {
   /** Connects to the publisher, which must group nodes with this object. */
   public void attach(SnapshotPublisher publisher) {
     this.publisher = requireNonNull(publisher, "publisher");
-    publisher.onNewGroup(this::publishGroup);
+    publisher.onNewGroup(this::groupConnected);
   }
 
   @Override
@@ -60,6 +63,26 @@ public final class MeshPublisher implements NodeGroup {
     for (String group : publisher.knownGroups()) {
       publishGroup(group);
     }
+  }
+
+  /**
+   * A new group: publish for it, and when it is a local-mode sidecar (it names its app port),
+   * republish every group so their endpoints of its pod go through its inbound listener.
+   */
+  private synchronized void groupConnected(String group) {
+    NodeContext ctx = contexts.get(group);
+    if (ctx != null && ctx.appPort().isPresent()) {
+      LocalSidecars next = LocalSidecars.of(contexts.values());
+      if (!next.equals(local)) {
+        local = next;
+        // knownGroups() already includes the new group.
+        for (String g : publisher.knownGroups()) {
+          publishGroup(g);
+        }
+        return;
+      }
+    }
+    publishGroup(group);
   }
 
   /** The policies behind a resource, for the model in force. */
@@ -83,7 +106,7 @@ public final class MeshPublisher implements NodeGroup {
     }
     XdsResources resources;
     try {
-      resources = Translator.translate(model, ctx, filters);
+      resources = Translator.translate(model, ctx, filters, local);
     } catch (RuntimeException e) {
       log.error("translating the model for group {} failed; it keeps its last snapshot", group, e);
       return;

@@ -86,15 +86,18 @@ class LocalModeE2E {
   @Test
   void routesByTheManifestsAndTheStatsApiShowsTheTraffic() throws Exception {
     awaitRouted();
-    long baseline = stableOutboundRequests();
+    long baseline = stableRequests("outbound");
+    long baselineInbound = stableRequests("inbound");
     Set<String> reached = new HashSet<>();
     int sent = 0;
+    int toAlpha = 0;
     for (String host : List.of("images", "images:8080", "images.shop", "images.shop.svc.cluster.local:8080")) {
       for (int i = 0; i < 6; i++) {
         RawHttpConnection.Response r = get(frontend.outbound, host, "/img/" + i);
         sent++;
         assertThat(r.status()).as("via %s", host).isEqualTo(200);
         reached.add(r.body());
+        toAlpha += r.body().equals("backend alpha") ? 1 : 0;
       }
     }
     assertThat(reached).containsExactlyInAnyOrder("backend alpha", "backend beta", "backend gamma");
@@ -107,10 +110,16 @@ class LocalModeE2E {
     assertThat(get(frontend.outbound, "unknown", "/").status()).isEqualTo(404);
 
     long expected = baseline + sent;
+    // Calls to images-0 pass through its sidecar (local mode's stand-in for iptables), as do the
+    // three sent to its inbound listener directly.
+    long expectedInbound = baselineInbound + toAlpha + 3;
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
       JsonNode outbound = serviceStats("images.shop.svc.cluster.local", "outbound");
       assertThat(outbound).isNotNull();
       assertThat(outbound.get("requests").asLong()).isEqualTo(expected);
+      JsonNode inbound = serviceStats("images.shop.svc.cluster.local", "inbound");
+      assertThat(inbound).isNotNull();
+      assertThat(inbound.get("requests").asLong()).isEqualTo(expectedInbound);
     });
     JsonNode xds = JSON.readTree(controlPlane.body("/api/v1/xds"));
     assertThat(xds.get("sidecars")).hasSize(2);
@@ -186,7 +195,7 @@ class LocalModeE2E {
   @Test
   void aBrokenFileKeepsThePreviousConfigAndIsReported() throws Exception {
     awaitRouted();
-    String before = JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars").toString();
+    String before = awaitSettledXds();
     write("images-policy.yaml", """
         apiVersion: corral.dev/v1alpha1
         kind: BalancePolicy
@@ -233,11 +242,33 @@ class LocalModeE2E {
 
   // ---- helpers ----
 
-  /** The outbound images requests the stats API counts once the warm-up's reports are in. */
-  private long stableOutboundRequests() {
+  /**
+   * The control plane's view of the sidecars once every version sent was ACKed and nothing moved
+   * for a while (a sidecar joining republishes the others' endpoints in local mode).
+   */
+  private String awaitSettledXds() {
+    String[] last = {""};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(400)).until(() -> {
+      JsonNode sidecars = JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars");
+      boolean acked = sidecars.size() == 2;
+      for (JsonNode sc : sidecars) {
+        for (JsonNode t : sc.get("types")) {
+          acked &= t.get("sentVersion").asText().equals(t.get("ackedVersion").asText());
+        }
+      }
+      String now = sidecars.toString();
+      boolean stable = acked && now.equals(last[0]);
+      last[0] = now;
+      return stable;
+    });
+    return last[0];
+  }
+
+  /** The images requests the stats API counts once the warm-up's reports are in. */
+  private long stableRequests(String direction) {
     long[] last = {-1};
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(600)).until(() -> {
-      JsonNode s = serviceStats("images.shop.svc.cluster.local", "outbound");
+      JsonNode s = serviceStats("images.shop.svc.cluster.local", direction);
       long now = s == null ? 0 : s.get("requests").asLong();
       boolean stable = now == last[0];
       last[0] = now;

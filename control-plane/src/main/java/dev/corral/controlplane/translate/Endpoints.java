@@ -25,7 +25,8 @@ import java.util.TreeMap;
 final class Endpoints {
   private Endpoints() {}
 
-  static ClusterLoadAssignment outbound(String clusterName, ServicePort port, ServiceEndpoints endpoints) {
+  static ClusterLoadAssignment outbound(String clusterName, ServicePort port, ServiceEndpoints endpoints,
+      LocalSidecars local) {
     // zone ("" when unknown) → "address:port" in a stable order, duplicates merged.
     Map<String, Set<HostPort>> byZone = new TreeMap<>();
     for (Endpoint e : endpoints.endpoints()) {
@@ -36,8 +37,10 @@ final class Endpoints {
       if (p.isEmpty()) {
         continue;
       }
+      OptionalInt viaSidecar =
+          local.inboundFor(endpoints.service().namespace(), e.podName(), e.address(), p.getAsInt());
       byZone.computeIfAbsent(e.zone() == null ? "" : e.zone(), z -> new LinkedHashSet<>())
-          .add(new HostPort(e.address(), p.getAsInt()));
+          .add(new HostPort(e.address(), viaSidecar.orElse(p.getAsInt())));
     }
     ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
     byZone.forEach((zone, hosts) -> {

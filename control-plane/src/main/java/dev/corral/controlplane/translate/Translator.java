@@ -52,7 +52,17 @@ public final class Translator {
   }
 
   public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters) {
+    return translate(model, node, filters, LocalSidecars.none());
+  }
+
+  /**
+   * @param local in local mode, the sidecars on this machine: endpoints of their pods go through
+   *     their inbound listener (see {@link LocalSidecars})
+   */
+  public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
+      LocalSidecars local) {
     requireNonNull(model, "model");
+    requireNonNull(local, "local");
     requireNonNull(node, "node");
     requireNonNull(filters, "filters");
     List<Cluster> clusters = new ArrayList<>();
@@ -70,7 +80,7 @@ public final class Translator {
         ServicePort port = ports.get(i);
         String clusterName = Names.outboundCluster(key, port.port());
         clusters.add(Clusters.outbound(clusterName, port, spec));
-        endpoints.add(Endpoints.outbound(clusterName, port, model.endpointsOf(key)));
+        endpoints.add(Endpoints.outbound(clusterName, port, model.endpointsOf(key), local));
         VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
         for (String host : Names.hostNames(key, node.namespace())) {
           if (i == 0) {

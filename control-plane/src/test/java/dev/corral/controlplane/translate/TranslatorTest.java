@@ -159,6 +159,19 @@ class TranslatorTest {
   }
 
   @Test
+  void localSidecarsTakeTheirPodsEndpointsThroughTheirInboundListener() {
+    MeshModel examples = TranslatorGoldenTest.load(TranslatorGoldenTest.EXAMPLES_MESH);
+    LocalSidecars local = LocalSidecars.of(List.of(TranslatorGoldenTest.FRONTEND, TranslatorGoldenTest.IMAGES));
+    XdsResources r = Translator.translate(examples, TranslatorGoldenTest.FRONTEND, PlacementFilters.none(), local);
+    List<Integer> ports = endpoints(r, "outbound|8080||images.shop.svc.cluster.local").getEndpointsList().stream()
+        .flatMap(l -> l.getLbEndpointsList().stream())
+        .map(e -> e.getEndpoint().getAddress().getSocketAddress().getPortValue())
+        .toList();
+    // images-0 (app 18081) has a sidecar with inbound 17006; images-1 and -2 have none.
+    assertThat(ports).containsExactly(17006, 18082, 18083);
+  }
+
+  @Test
   void equalInputsGiveEqualOutput() {
     assertThat(Translator.translate(policies, TranslatorGoldenTest.CATALOG)).isEqualTo(catalog);
   }
