@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,9 +48,13 @@ public final class XdsServer implements AutoCloseable {
         List.of(noCallbacks), new NackHoldingWatcher(b.publisher.cache()));
     TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
         b.tracker, b.policies);
-    this.server = NettyServerBuilder
+    NettyServerBuilder builder = NettyServerBuilder
         .forAddress(b.host == null ? new InetSocketAddress(b.port) : new InetSocketAddress(b.host, b.port))
-        .addService(ads)
+        .addService(ads);
+    for (BindableService service : b.services) {
+      builder.addService(service);
+    }
+    this.server = builder
         // Sidecars keep one ADS stream for their lifetime; let their keepalives through.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
@@ -137,6 +143,7 @@ public final class XdsServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private AckTracker tracker = new AckTracker();
     private PolicyResolver policies = PolicyResolver.none();
+    private final List<BindableService> services = new ArrayList<>();
 
     private Builder(SnapshotPublisher publisher) {
       this.publisher = requireNonNull(publisher, "publisher");
@@ -164,6 +171,15 @@ public final class XdsServer implements AutoCloseable {
 
     public Builder policies(PolicyResolver policies) {
       this.policies = requireNonNull(policies, "policies");
+      return this;
+    }
+
+    /**
+     * Serves {@code service} on the same gRPC server as ADS, e.g. the stats service, which sidecars
+     * reach at the ADS address (docs/bootstrap.md, {@code corral.stats_address}).
+     */
+    public Builder addService(BindableService service) {
+      services.add(requireNonNull(service, "service"));
       return this;
     }
 

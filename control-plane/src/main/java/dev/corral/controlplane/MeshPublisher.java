@@ -1,0 +1,119 @@
+package dev.corral.controlplane;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.controlplane.model.MeshModel;
+import dev.corral.controlplane.translate.LocalSidecars;
+import dev.corral.controlplane.translate.NodeContext;
+import dev.corral.controlplane.translate.PlacementFilters;
+import dev.corral.controlplane.translate.PolicyIndex;
+import dev.corral.controlplane.translate.Translator;
+import dev.corral.controlplane.xds.NodeGroup;
+import dev.corral.controlplane.xds.PolicyResolver;
+import dev.corral.controlplane.xds.SnapshotPublisher;
+import dev.corral.controlplane.xds.XdsResources;
+import dev.corral.controlplane.xds.XdsType;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The seam between a model source and the ADS server: groups sidecars by {@link NodeContext}
+ * (so sidecars that differ in ports get their own snapshot), translates the latest model for each
+ * group that has connected, and republishes every group on each model change. In local mode it
+ * also routes endpoints of pods whose sidecar connected through that sidecar ({@link LocalSidecars}). The
+ * {@link SnapshotPublisher} coalesces the bursts; {@link #policies()} follows the model for NACKs.
+ */
+public final class MeshPublisher implements NodeGroup {
+  private static final Logger log = LoggerFactory.getLogger(MeshPublisher.class);
+
+  private final Map<String, NodeContext> contexts = new ConcurrentHashMap<>();
+  private final PlacementFilters filters;
+  private volatile MeshModel model = MeshModel.empty();
+  private volatile PolicyIndex index = PolicyIndex.empty();
+  private volatile LocalSidecars local = LocalSidecars.none();
+  private volatile SnapshotPublisher publisher;
+
+  public MeshPublisher(PlacementFilters filters) {
+    this.filters = requireNonNull(filters, "filters");
+  }
+
+  /** Connects to the publisher, which must group nodes with this object. */
+  public void attach(SnapshotPublisher publisher) {
+    this.publisher = requireNonNull(publisher, "publisher");
+    publisher.onNewGroup(this::groupConnected);
+  }
+
+  @Override
+  public String groupOf(Node node) {
+    NodeContext ctx = NodeContext.fromNode(node);
+    String group = ctx.group();
+    contexts.putIfAbsent(group, ctx);
+    return group;
+  }
+
+  /** Takes a new model: every known group gets its translation. */
+  public synchronized void onModel(MeshModel next) {
+    this.model = requireNonNull(next, "next");
+    this.index = PolicyIndex.of(next);
+    log.info("mesh model: {}", next);
+    for (String group : publisher.knownGroups()) {
+      publishGroup(group);
+    }
+  }
+
+  /**
+   * A new group: publish for it, and when it is a local-mode sidecar (it names its app port),
+   * republish every group so their endpoints of its pod go through its inbound listener.
+   */
+  private synchronized void groupConnected(String group) {
+    NodeContext ctx = contexts.get(group);
+    if (ctx != null && ctx.appPort().isPresent()) {
+      LocalSidecars next = LocalSidecars.of(contexts.values());
+      if (!next.equals(local)) {
+        local = next;
+        // knownGroups() already includes the new group.
+        for (String g : publisher.knownGroups()) {
+          publishGroup(g);
+        }
+        return;
+      }
+    }
+    publishGroup(group);
+  }
+
+  /** The policies behind a resource, for the model in force. */
+  public PolicyResolver policies() {
+    return (XdsType type, String name) -> index.policiesOf(type, name);
+  }
+
+  public MeshModel model() {
+    return model;
+  }
+
+  public Set<String> groups() {
+    return Set.copyOf(contexts.keySet());
+  }
+
+  private synchronized void publishGroup(String group) {
+    NodeContext ctx = contexts.get(group);
+    if (ctx == null) {
+      log.warn("no node context for group {}; nothing published", group);
+      return;
+    }
+    XdsResources resources;
+    try {
+      resources = Translator.translate(model, ctx, filters, local);
+    } catch (RuntimeException e) {
+      log.error("translating the model for group {} failed; it keeps its last snapshot", group, e);
+      return;
+    }
+    SnapshotPublisher.Outcome outcome = publisher.publish(group, resources);
+    if (!outcome.accepted()) {
+      log.warn("group {}: translation refused: {}", group, outcome.problems());
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.corral.controlplane.translate;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.corral.api.v1alpha1.BalancePolicySpec;
+import dev.corral.controlplane.model.Endpoint;
+import dev.corral.controlplane.model.MeshModel;
+import dev.corral.controlplane.model.Policy;
+import dev.corral.controlplane.model.PolicyKind;
+import dev.corral.controlplane.model.Service;
+import dev.corral.controlplane.model.ServiceKey;
+import dev.corral.controlplane.model.ServicePort;
+import dev.corral.controlplane.xds.XdsResources;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MeshModel → the Envoy resources of one node group, as a pure function: equal inputs give equal
+ * output, in a stable order.
+ *
+ * <ul>
+ *   <li>per TCP Service port: an EDS {@link Cluster} {@code outbound|<port>||<fqdn>} shaped by the
+ *       BalancePolicy in force, and its {@link ClusterLoadAssignment} (ready, non-terminating
+ *       endpoints by zone);
+ *   <li>the {@link RouteConfiguration} {@code outbound}: a virtual host {@code <fqdn>:<port>} per
+ *       Service port, with the Service's host names (with and without the port for its first
+ *       port), routing everything to the port's cluster with the policy's timeout, retries and
+ *       hash policy;
+ *   <li>the listener {@code outbound} on the node's outbound port (RDS {@code outbound});
+ *   <li>when the node's app port is known: the listener {@code inbound} on its inbound port and the
+ *       STATIC cluster {@code inbound|<app port>||} of 127.0.0.1:&lt;app port&gt;.
+ * </ul>
+ */
+public final class Translator {
+  private static final Logger log = LoggerFactory.getLogger(Translator.class);
+
+  private Translator() {}
+
+  /** With only the router in each listener (see {@link PlacementFilters}). */
+  public static XdsResources translate(MeshModel model, NodeContext node) {
+    return translate(model, node, PlacementFilters.none());
+  }
+
+  public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters) {
+    return translate(model, node, filters, LocalSidecars.none());
+  }
+
+  /**
+   * @param local in local mode, the sidecars on this machine: endpoints of their pods go through
+   *     their inbound listener (see {@link LocalSidecars})
+   */
+  public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
+      LocalSidecars local) {
+    requireNonNull(model, "model");
+    requireNonNull(local, "local");
+    requireNonNull(node, "node");
+    requireNonNull(filters, "filters");
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    List<Listener> listeners = new ArrayList<>();
+    RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
+
+    for (Service service : model.services().values()) {
+      ServiceKey key = service.key();
+      BalancePolicySpec spec = balance(model, key);
+      List<ServicePort> ports = service.ports().stream()
+          .filter(p -> p.protocol().equals("TCP"))
+          .toList();
+      for (int i = 0; i < ports.size(); i++) {
+        ServicePort port = ports.get(i);
+        String clusterName = Names.outboundCluster(key, port.port());
+        clusters.add(Clusters.outbound(clusterName, port, spec));
+        endpoints.add(Endpoints.outbound(clusterName, port, model.endpointsOf(key), local));
+        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
+        for (String host : Names.hostNames(key, node.namespace())) {
+          if (i == 0) {
+            vh.addDomains(host);
+          }
+          vh.addDomains(host + ":" + port.port());
+        }
+        vh.addRoutes(Routes.catchAll(clusterName, spec));
+        outboundRoutes.addVirtualHosts(vh);
+      }
+    }
+    listeners.add(Listeners.outbound(node, filters.client(model, node)));
+
+    OptionalInt appPort = node.appPort().isPresent() ? node.appPort() : appPortFromEndpoints(model, node);
+    if (appPort.isPresent()) {
+      String inbound = Names.inboundCluster(appPort.getAsInt());
+      clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
+      listeners.add(Listeners.inbound(node, inbound, filters.server(model, node)));
+    }
+    return new XdsResources(clusters, endpoints, listeners, List.of(outboundRoutes.build()));
+  }
+
+  /**
+   * The BalancePolicy in force for {@code key}; a spec the translator cannot read (a source that
+   * let an invalid one through) is dropped with a warning rather than failing the whole mesh.
+   */
+  private static @Nullable BalancePolicySpec balance(MeshModel model, ServiceKey key) {
+    Optional<Policy<BalancePolicySpec>> p = model.policyFor(PolicyKind.BALANCE, key);
+    if (p.isEmpty()) {
+      return null;
+    }
+    BalancePolicySpec spec = p.get().spec();
+    try {
+      // Dry run on a throwaway port: surfaces unparsable values before they reach real output.
+      ServicePort probe = new ServicePort("", 1, ServicePort.TargetPort.number(1), "TCP", null);
+      Clusters.outbound("probe", probe, spec);
+      Routes.catchAll("probe", spec);
+      return spec;
+    } catch (RuntimeException e) {
+      log.warn("{}: cannot translate ({}); {} is balanced with defaults", p.get().displayName(),
+          e.getMessage(), key);
+      return null;
+    }
+  }
+
+  /** Kubernetes: the node's own endpoint (by pod name) names the app port of its Service. */
+  private static OptionalInt appPortFromEndpoints(MeshModel model, NodeContext node) {
+    for (Service service : model.services().values()) {
+      if (!service.key().namespace().equals(node.namespace()) || service.ports().isEmpty()) {
+        continue;
+      }
+      for (Endpoint e : model.endpointsOf(service.key()).endpoints()) {
+        if (node.pod().equals(e.podName())) {
+          OptionalInt p = Endpoints.endpointPort(e, service.ports().get(0));
+          if (p.isPresent()) {
+            return p;
+          }
+        }
+      }
+    }
+    return OptionalInt.empty();
+  }
+}

@@ -1,0 +1,425 @@
+package dev.corral.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.e2e.support.ControlPlaneProcess;
+import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.Ports;
+import dev.corral.e2e.support.RawHttpConnection;
+import dev.corral.e2e.support.RawSidecars;
+import dev.corral.e2e.support.SidecarProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Local mode with real processes: {@code corral control-plane --local DIR} on a folder of
+ * manifests, two sidecars booted from ADS alone (the frontend's, and one images pod's) whose node
+ * metadata names their loopback ports, and three images backends. Edits to the folder change what
+ * the sidecars do; the control plane going away does not stop traffic.
+ */
+class LocalModeE2E {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration EDIT_TAKES_EFFECT = Duration.ofSeconds(3);
+
+  @TempDir Path mesh;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private HttpBackend alpha;
+  private HttpBackend beta;
+  private HttpBackend gamma;
+  private HttpBackend frontendApp;
+  private int xdsPort;
+  private int httpPort;
+  private ControlPlaneProcess controlPlane;
+  private Sidecar frontend;
+  private Sidecar images0;
+
+  private record Sidecar(SidecarProcess process, int outbound, int inbound) {}
+
+  @BeforeEach
+  void start() throws IOException {
+    alpha = track(new HttpBackend("alpha"));
+    beta = track(new HttpBackend("beta"));
+    gamma = track(new HttpBackend("gamma"));
+    frontendApp = track(new HttpBackend("frontend"));
+    write("frontend.yaml", service("frontend") + slice("frontend-0", "frontend", frontendApp.port(), "frontend-0", "zone-a"));
+    write("images.yaml", service("images")
+        + slice("images-0", "images", alpha.port(), "images-0", "zone-a")
+        + slice("images-1", "images", beta.port(), "images-1", "zone-b")
+        + slice("images-2", "images", gamma.port(), "images-2", "zone-c"));
+    write("images-policy.yaml", balancePolicy("algorithm: RoundRobin"));
+
+    xdsPort = Ports.free();
+    httpPort = Ports.free();
+    controlPlane = ControlPlaneProcess.start(mesh, xdsPort, httpPort);
+    frontend = sidecar("frontend-0", "frontend", frontendApp.port());
+    images0 = sidecar("images-0", "images", alpha.port());
+  }
+
+  @AfterEach
+  void stop() {
+    if (controlPlane != null) {
+      controlPlane.close();
+    }
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      try {
+        closeables.get(i).close();
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+  }
+
+  @Test
+  void routesByTheManifestsAndTheStatsApiShowsTheTraffic() throws Exception {
+    awaitRouted();
+    long baseline = stableRequests("outbound");
+    long baselineInbound = stableRequests("inbound");
+    Set<String> reached = new HashSet<>();
+    int sent = 0;
+    int toAlpha = 0;
+    for (String host : List.of("images", "images:8080", "images.shop", "images.shop.svc.cluster.local:8080")) {
+      for (int i = 0; i < 6; i++) {
+        RawHttpConnection.Response r = get(frontend.outbound, host, "/img/" + i);
+        sent++;
+        assertThat(r.status()).as("via %s", host).isEqualTo(200);
+        reached.add(r.body());
+        toAlpha += r.body().equals("backend alpha") ? 1 : 0;
+      }
+    }
+    assertThat(reached).containsExactlyInAnyOrder("backend alpha", "backend beta", "backend gamma");
+
+    // The images pod's sidecar: its inbound listener fronts its own app.
+    for (int i = 0; i < 3; i++) {
+      assertThat(get(images0.inbound, "images", "/local").body()).isEqualTo("backend alpha");
+    }
+    // A host the manifests do not name has no route.
+    assertThat(get(frontend.outbound, "unknown", "/").status()).isEqualTo(404);
+
+    long expected = baseline + sent;
+    // Calls to images-0 pass through its sidecar (local mode's stand-in for iptables), as do the
+    // three sent to its inbound listener directly.
+    long expectedInbound = baselineInbound + toAlpha + 3;
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+      JsonNode outbound = serviceStats("images.shop.svc.cluster.local", "outbound");
+      assertThat(outbound).isNotNull();
+      assertThat(outbound.get("requests").asLong()).isEqualTo(expected);
+      JsonNode inbound = serviceStats("images.shop.svc.cluster.local", "inbound");
+      assertThat(inbound).isNotNull();
+      assertThat(inbound.get("requests").asLong()).isEqualTo(expectedInbound);
+    });
+    JsonNode xds = JSON.readTree(controlPlane.body("/api/v1/xds"));
+    assertThat(xds.get("sidecars")).hasSize(2);
+    assertThat(controlPlane.body("/metrics")).contains("corral_xds_connected_sidecars 2.0",
+        "corral_stats_reporting_sidecars");
+  }
+
+  @Test
+  void editingTheBalancePolicyChangesBehaviourWithinSeconds() throws Exception {
+    awaitRouted();
+    gamma.handler(exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(503, -1);
+      exchange.close();
+    });
+    // Without retries, gamma's 503s reach the caller.
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(frontend.outbound, "images", "/").status() == 503);
+
+    write("images-policy.yaml", balancePolicy("""
+        algorithm: RoundRobin
+        retries:
+          attempts: 2
+          retryOn: [retriable-status-codes, gateway-error]
+          retriableStatusCodes: [503]
+        """));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50))
+        .until(() -> allOk(frontend.outbound, 12));
+    for (int i = 0; i < 30; i++) {
+      assertThat(get(frontend.outbound, "images", "/").status()).isEqualTo(200);
+    }
+
+    // Changing the algorithm: a consistent hash on a header pins each key to one backend.
+    gamma.handler(exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      byte[] body = "backend gamma".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    write("images-policy.yaml", balancePolicy("""
+        algorithm: RingHash
+        hashOn: {header: x-user}
+        """));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      for (String user : List.of("ann", "bob", "cy")) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+          seen.add(get(frontend.outbound, "images", "/", "x-user: " + user).body());
+        }
+        assertThat(seen).as("user %s", user).hasSize(1);
+      }
+    });
+  }
+
+  @Test
+  void addingAndRemovingEndpointsTakesEffect() throws Exception {
+    awaitRouted();
+    write("images.yaml", service("images")
+        + slice("images-0", "images", alpha.port(), "images-0", "zone-a")
+        + slice("images-1", "images", beta.port(), "images-1", "zone-b"));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(bodies(frontend.outbound, 12)).doesNotContain("backend gamma"));
+
+    HttpBackend delta = track(new HttpBackend("delta"));
+    write("images.yaml", service("images")
+        + slice("images-0", "images", alpha.port(), "images-0", "zone-a")
+        + slice("images-1", "images", beta.port(), "images-1", "zone-b")
+        + slice("images-3", "images", delta.port(), "images-3", "zone-c"));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(bodies(frontend.outbound, 12)).contains("backend delta"));
+  }
+
+  @Test
+  void aBrokenFileKeepsThePreviousConfigAndIsReported() throws Exception {
+    awaitRouted();
+    String before = awaitSettledXds();
+    write("images-policy.yaml", """
+        apiVersion: corral.dev/v1alpha1
+        kind: BalancePolicy
+        metadata: {name: images, namespace: shop}
+        spec:
+          targetRef: {kind: Service, name: images}
+          algorithm: RingHash
+        """);
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+      JsonNode problems = JSON.readTree(controlPlane.body("/api/v1/problems")).get("problems");
+      assertThat(problems).hasSize(1);
+      assertThat(problems.get(0).get("source").asText()).endsWith("images-policy.yaml");
+      assertThat(problems.get(0).get("field").asText()).isEqualTo("spec.hashOn");
+      assertThat(problems.get(0).get("line").asInt()).isPositive();
+    });
+    // Nothing was re-sent: the last good version of the file stays in force.
+    assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars").toString()).isEqualTo(before);
+    assertThat(bodies(frontend.outbound, 12)).contains("backend alpha", "backend beta", "backend gamma");
+    assertThat(controlPlane.log()).contains("images-policy.yaml:", "spec.hashOn");
+
+    write("images-policy.yaml", balancePolicy("algorithm: RoundRobin"));
+    await().atMost(EDIT_TAKES_EFFECT).untilAsserted(() ->
+        assertThat(JSON.readTree(controlPlane.body("/api/v1/problems")).get("problems")).isEmpty());
+  }
+
+  @Test
+  void trafficOutlivesTheControlPlaneAndARestartResyncs() throws Exception {
+    awaitRouted();
+    controlPlane.kill();
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(frontend.outbound, "images", "/").status()).isEqualTo(200);
+    }
+    // Changed while away: the restarted control plane reads the folder and the sidecars resync.
+    write("images.yaml", service("images") + slice("images-1", "images", beta.port(), "images-1", "zone-b"));
+    assertThat(bodies(frontend.outbound, 6)).contains("backend alpha");
+
+    controlPlane = ControlPlaneProcess.start(mesh, xdsPort, httpPort);
+    // The sidecars reconnect with back-off (0.5 s doubling), hence the longer bound.
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .untilAsserted(() -> assertThat(bodies(frontend.outbound, 6)).containsOnly("backend beta"));
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars")).hasSize(2));
+  }
+
+  // ---- helpers ----
+
+  /**
+   * The control plane's view of the sidecars once every version sent was ACKed and nothing moved
+   * for a while (a sidecar joining republishes the others' endpoints in local mode).
+   */
+  private String awaitSettledXds() {
+    String[] last = {""};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(400)).until(() -> {
+      JsonNode sidecars = JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars");
+      boolean acked = sidecars.size() == 2;
+      for (JsonNode sc : sidecars) {
+        for (JsonNode t : sc.get("types")) {
+          acked &= t.get("sentVersion").asText().equals(t.get("ackedVersion").asText());
+        }
+      }
+      String now = sidecars.toString();
+      boolean stable = acked && now.equals(last[0]);
+      last[0] = now;
+      return stable;
+    });
+    return last[0];
+  }
+
+  /** The images requests the stats API counts once the warm-up's reports are in. */
+  private long stableRequests(String direction) {
+    long[] last = {-1};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(600)).until(() -> {
+      JsonNode s = serviceStats("images.shop.svc.cluster.local", direction);
+      long now = s == null ? 0 : s.get("requests").asLong();
+      boolean stable = now == last[0];
+      last[0] = now;
+      return stable;
+    });
+    return last[0];
+  }
+
+  /** Waits until the frontend's sidecar routes to images (it has LDS, RDS, CDS and EDS). */
+  private void awaitRouted() {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> get(frontend.outbound, "images", "/").status() == 200);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        .until(() -> get(images0.inbound, "images", "/").status() == 200);
+  }
+
+  private Sidecar sidecar(String pod, String workload, int appPort) {
+    int admin = Ports.free();
+    int outbound = Ports.free();
+    int inbound = Ports.free();
+    String yaml = """
+        node:
+          id: %s.shop
+          cluster: %s.shop.svc.cluster.local
+          metadata:
+            workload: %s
+            namespace: shop
+            corral.outbound_port: %d
+            corral.inbound_port: %d
+            corral.app_port: %d
+            corral.listen_address: 127.0.0.1
+            corral.stats_address: 127.0.0.1:%d
+            corral.stats_interval: 200ms
+        admin:
+          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
+        static_resources:
+          clusters:
+          - name: xds
+            type: STATIC
+            connect_timeout: 1s
+            typed_extension_protocol_options:
+              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                explicit_http_config: { http2_protocol_options: {} }
+            load_assignment:
+              cluster_name: xds
+              endpoints:
+              - lb_endpoints:
+                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
+        dynamic_resources:
+          ads_config:
+            api_type: GRPC
+            transport_api_version: V3
+            grpc_services:
+            - envoy_grpc: { cluster_name: xds }
+          lds_config: { ads: {}, resource_api_version: V3 }
+          cds_config: { ads: {}, resource_api_version: V3 }
+        """.formatted(pod, workload, workload, outbound, inbound, appPort, xdsPort, admin, xdsPort);
+    SidecarProcess process = track(RawSidecars.start(yaml, admin, outbound, "--concurrency", "2"));
+    return new Sidecar(process, outbound, inbound);
+  }
+
+  private static RawHttpConnection.Response get(int port, String host, String path, String... headers) {
+    StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+    for (String h : headers) {
+      request.append(h).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    try (RawHttpConnection c = new RawHttpConnection(port)) {
+      RawHttpConnection.Response r = c.send(request.toString()).read();
+      return new RawHttpConnection.Response(r.statusLine(), r.status(), r.headers(), r.body().strip());
+    }
+  }
+
+  private static boolean allOk(int port, int n) {
+    for (int i = 0; i < n; i++) {
+      if (get(port, "images", "/").status() != 200) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> bodies(int port, int n) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(get(port, "images", "/").body());
+    }
+    return out;
+  }
+
+  private JsonNode serviceStats(String service, String direction) throws IOException {
+    for (JsonNode s : JSON.readTree(controlPlane.body("/api/v1/stats")).get("services")) {
+      if (s.get("service").asText().equals(service) && s.get("direction").asText().equals(direction)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private void write(String file, String yaml) throws IOException {
+    // Write beside and move, so the watcher never reads a half-written file.
+    Path tmp = Files.writeString(mesh.resolve("." + file + ".tmp"), yaml);
+    Files.move(tmp, mesh.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  private static String service(String name) {
+    return """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: %s, namespace: shop}
+        spec:
+          ports:
+          - {name: http, port: 8080, targetPort: http, appProtocol: http}
+        """.formatted(name);
+  }
+
+  private static String slice(String name, String service, int port, String pod, String zone) {
+    return """
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: %s
+          namespace: shop
+          labels: {kubernetes.io/service-name: %s}
+        addressType: IPv4
+        ports:
+        - {name: http, port: %d, protocol: TCP}
+        endpoints:
+        - addresses: ["127.0.0.1"]
+          conditions: {ready: true}
+          zone: %s
+          targetRef: {kind: Pod, namespace: shop, name: %s}
+        """.formatted(name, service, port, zone, pod);
+  }
+
+  /** A BalancePolicy for images; {@code body} is the spec without targetRef, unindented. */
+  private static String balancePolicy(String body) {
+    return """
+        apiVersion: corral.dev/v1alpha1
+        kind: BalancePolicy
+        metadata: {name: images, namespace: shop}
+        spec:
+          targetRef: {kind: Service, name: images}
+        """ + body.indent(2);
+  }
+}
