@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -119,22 +120,19 @@ public final class ControlPlaneMain implements Callable<Integer> {
     });
     problems.scheduleWithFixedDelay(new ProblemLog(source), 0, 250, TimeUnit.MILLISECONDS);
 
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("corral control-plane: draining");
-      problems.shutdownNow();
-      source.stop();
-      api.close();
-      try {
-        xds.shutdown(Duration.ofSeconds(Math.max(0, drainSeconds)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      publisher.close();
-      log.info("corral control-plane: stopped");
-      stopped.countDown();
-    }, "corral-drain"));
-    stopped.await();
+    // SIGTERM/SIGINT start a drain and the process exits 0 after it, like the sidecar (a shutdown
+    // hook alone would end with 143).
+    CountDownLatch stop = new CountDownLatch(1);
+    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    stop.await();
+    log.info("corral control-plane: draining");
+    problems.shutdownNow();
+    source.stop();
+    api.close();
+    xds.shutdown(Duration.ofSeconds(Math.max(0, drainSeconds)));
+    publisher.close();
+    log.info("corral control-plane: stopped");
     return 0;
   }
 
