@@ -73,6 +73,8 @@ for c in nginx haproxy wrk curl pgrep ss; do command -v "$c" >/dev/null || { ech
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+# shellcheck source=lib/corral-bootstrap.sh
+. "$SCRIPT_DIR/lib/corral-bootstrap.sh"
 RUN_DIR="$SCRIPT_DIR/results/failover-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RUN_DIR"
 PB="${FAILOVER_PORT_BASE:-19000}"
@@ -213,47 +215,13 @@ if [[ " ${TARGETS[*]} " == *" corral "* ]]; then
   NTI=""; [ -n "${CORRAL_NO_TRAFFIC_INTERVAL:-}" ] && NTI="no_traffic_interval: ${CORRAL_NO_TRAFFIC_INTERVAL}"
   CB="circuit_breakers: { thresholds: [ { retry_budget: { budget_percent: { value: 20 }, min_retry_concurrency: 10 } } ] }"
   [ -n "${CORRAL_MAX_RETRIES:-}" ] && CB="circuit_breakers: { thresholds: [ { max_retries: ${CORRAL_MAX_RETRIES} } ] }"
-  cat > "$d/bootstrap.yaml" <<EOF
-admin:
-  address:
-    socket_address: { address: 127.0.0.1, port_value: $CORRAL_ADMIN }
-static_resources:
-  listeners:
-  - name: ingress
-    address:
-      socket_address: { address: 127.0.0.1, port_value: $P_corral }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ingress_http
-          codec_type: AUTO
-          route_config:
-            name: local_route
-            virtual_hosts:
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: "/" }
-                route:
-                  cluster: backends
-                  retry_policy:
+  ROUTE_EXTRA='                  retry_policy:
                     retry_on: "connect-failure,reset,5xx"
                     num_retries: 2
                     retry_host_predicate:
                     - name: envoy.retry_host_predicates.previous_hosts
-                    host_selection_retry_max_attempts: 3
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config:
-              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-  clusters:
-  - name: backends
-    type: STATIC
-    connect_timeout: 1s
-    lb_policy: ROUND_ROBIN
-    $CB
+                    host_selection_retry_max_attempts: 3'
+  CLUSTER_EXTRA="    $CB
     health_checks:
     - timeout: 1s
       interval: 0.2s
@@ -264,15 +232,8 @@ static_resources:
     outlier_detection:
       consecutive_5xx: 3
       interval: 1s
-      base_ejection_time: 10s
-    load_assignment:
-      cluster_name: backends
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[0]} } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[1]} } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND[2]} } } }
-EOF
+      base_ejection_time: 10s"
+  corral_bootstrap "$CORRAL_ADMIN" "$P_corral" "$ROUTE_EXTRA" "$CLUSTER_EXTRA" "${BACKEND[@]:0:3}" > "$d/bootstrap.yaml"
   cmd="${CORRAL_CMD:-./corral sidecar}"
   echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency 1" > "$d/command.txt"
   (cd "$REPO_ROOT" && exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency 1) >"$d/stdout.log" 2>&1 &

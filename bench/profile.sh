@@ -42,6 +42,8 @@ for c in nginx wrk h2load curl jcmd; do command -v "$c" >/dev/null || { echo "mi
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+# shellcheck source=lib/corral-bootstrap.sh
+. "$SCRIPT_DIR/lib/corral-bootstrap.sh"
 D="$SCRIPT_DIR/results/profile-$(date +%Y%m%d-%H%M%S)"; mkdir -p "$D"
 PB="${PROFILE_PORT_BASE:-19100}"; PORT=$((PB+4)); ADMIN=$((PB+5))
 BODY="$(printf 'corral-bench-%0115d' 0)"
@@ -65,45 +67,7 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
 EOF
   nginx -p "$b" -c "$b/nginx.conf" -g 'daemon off;' >"$b/stdout.log" 2>&1 & PIDS+=($!)
 done
-cat > "$D/bootstrap.yaml" <<EOF
-admin:
-  address: { socket_address: { address: 127.0.0.1, port_value: $ADMIN } }
-static_resources:
-  listeners:
-  - name: ingress
-    address: { socket_address: { address: 127.0.0.1, port_value: $PORT } }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ingress_http
-          codec_type: AUTO
-          route_config:
-            name: local_route
-            virtual_hosts:
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: "/" }
-                route: { cluster: backends }
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config:
-              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-  clusters:
-  - name: backends
-    type: STATIC
-    connect_timeout: 1s
-    lb_policy: ROUND_ROBIN
-    load_assignment:
-      cluster_name: backends
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $((PB+1)) } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $((PB+2)) } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: $((PB+3)) } } }
-EOF
+corral_bootstrap "$ADMIN" "$PORT" "" "" $((PB+1)) $((PB+2)) $((PB+3)) > "$D/bootstrap.yaml"
 (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="@sidecar/jvm.options -agentpath:$LIB=start,event=cpu,interval=1ms,file=$D/startup.collapsed,collapsed" \
   exec ./corral sidecar --bootstrap "$D/bootstrap.yaml" --concurrency "$CONC") >"$D/corral.log" 2>&1 &
 JP=$!; PIDS+=($JP)

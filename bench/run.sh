@@ -93,6 +93,8 @@ done
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+# shellcheck source=lib/corral-bootstrap.sh
+. "$SCRIPT_DIR/lib/corral-bootstrap.sh"
 RESULTS="$SCRIPT_DIR/results"
 RUN_DIR="$RESULTS/run-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$RUN_DIR"
@@ -336,47 +338,7 @@ EOF
 
 start_proxy_corral() {
   local d="$RUN_DIR/corral-w$1" pid cmd; mkdir -p "$d"
-  cat > "$d/bootstrap.yaml" <<EOF
-admin:
-  address:
-    socket_address: { address: 127.0.0.1, port_value: $CORRAL_ADMIN }
-static_resources:
-  listeners:
-  - name: ingress
-    address:
-      socket_address: { address: 127.0.0.1, port_value: $CORRAL_PORT }
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ingress_http
-          codec_type: AUTO
-          route_config:
-            name: local_route
-            virtual_hosts:
-            - name: all
-              domains: ["*"]
-              routes:
-              - match: { prefix: "/" }
-                route: { cluster: backends }
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config:
-              "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
-  clusters:
-  - name: backends
-    type: STATIC
-    connect_timeout: 1s
-    lb_policy: ROUND_ROBIN
-    load_assignment:
-      cluster_name: backends
-      endpoints:
-      - lb_endpoints:
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND_H1[0]} } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND_H1[1]} } } }
-        - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: ${BACKEND_H1[2]} } } }
-EOF
+  corral_bootstrap "$CORRAL_ADMIN" "$CORRAL_PORT" "" "" "${BACKEND_H1[@]:0:3}" > "$d/bootstrap.yaml"
   H1_corral="http://127.0.0.1:$CORRAL_PORT/"; H2_corral="http://127.0.0.1:$CORRAL_PORT/"
   PID_corral=""
   if [ -n "${CORRAL_CMD:-}" ]; then
