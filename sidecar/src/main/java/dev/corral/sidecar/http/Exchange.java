@@ -92,6 +92,8 @@ final class Exchange {
   private ScheduledFuture<?> maxWaitTimer;
   private @Nullable Collapser collapser;
   private final Kind kind;
+  /** The rest of a body made here, written as the downstream drains; null otherwise. */
+  private @Nullable ArrayDeque<HttpContent> memoryBody;
 
   /** Who this exchange serves; decides which filters it passes. */
   enum Kind {
@@ -240,6 +242,40 @@ final class Exchange {
     downstream.exchangeDone(this, !requestComplete);
   }
 
+  /**
+   * Answers with a head and body parts made here (range coalescing): the parts go out one by one,
+   * pausing while the downstream is not writable, so a large body is never queued whole.
+   */
+  void respondFromMemory(HttpResponse response, ArrayDeque<HttpContent> parts) {
+    if (finished) {
+      parts.forEach(HttpContent::release);
+      return;
+    }
+    status = response.status().code();
+    responseStarted = true;
+    memoryBody = parts;
+    downstream.writeHead(response);
+    writeMemoryBody();
+  }
+
+  private void writeMemoryBody() {
+    HttpContent part;
+    while (!finished && memoryBody != null && (part = memoryBody.poll()) != null) {
+      downstream.write(part);
+      if (part instanceof LastHttpContent) {
+        memoryBody = null;
+        finish();
+        downstream.flush();
+        downstream.exchangeDone(this, !requestComplete);
+        return;
+      }
+      if (!downstream.isWritable()) {
+        downstream.flush(); // writability comes back as this drains: onDownstreamWritabilityChanged
+        return;
+      }
+    }
+  }
+
   /** Range coalescing could not answer: forward the request as it is. */
   void passThrough() {
     if (!finished) {
@@ -325,6 +361,12 @@ final class Exchange {
   }
 
   void onDownstreamWritabilityChanged(boolean writable) {
+    if (memoryBody != null) {
+      if (writable) {
+        writeMemoryBody();
+      }
+      return;
+    }
     UpstreamStream stream = attempt == null ? null : attempt.stream();
     if (stream != null && responseStarted) {
       stream.setAutoRead(writable);
@@ -671,6 +713,10 @@ final class Exchange {
       routeTimer.cancel(false);
     }
     releasePendingBody();
+    if (memoryBody != null) {
+      memoryBody.forEach(HttpContent::release);
+      memoryBody = null;
+    }
     if (replay != null) {
       replay.release();
     }

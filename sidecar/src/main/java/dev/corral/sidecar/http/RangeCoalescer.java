@@ -15,14 +15,18 @@ import dev.corral.sidecar.route.RequestHead;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,33 +125,71 @@ final class RangeCoalescer {
       return;
     }
     PartialResponse partial = complete.response();
-    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT,
-        Unpooled.wrappedBuffer(partial.body().toArray(ByteBuffer[]::new)));
+    // Head and one part per block slice, written with back-pressure: as one FullHttpResponse, a
+    // range of megabytes was copied to direct memory at once per client (and the heap is 48 MiB).
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.PARTIAL_CONTENT);
+    ArrayDeque<HttpContent> parts = new ArrayDeque<>(partial.body().size() + 1);
+    for (ByteBuffer slice : partial.body()) {
+      parts.add(new DefaultHttpContent(Unpooled.wrappedBuffer(slice)));
+    }
+    parts.add(LastHttpContent.EMPTY_LAST_CONTENT);
     partial.headers().forEach(response.headers()::set);
     response.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
     if (!info.contentType().isEmpty()) {
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, info.contentType());
     }
-    exchange.respondFromMemory(response);
+    exchange.respondFromMemory(response, parts);
   }
 
-  /** Claims the fetch's blocks not claimed yet and fetches them with one upstream Range request. */
+  /**
+   * Claims the fetch's blocks that are neither stored nor claimed yet and fetches each run of
+   * adjacent claimed blocks with one upstream Range request. Only claimed blocks are asked for: a
+   * probe (planned without looking) or a plan that raced another one must not fetch again what is
+   * stored or in flight.
+   */
   private void launch(Exchange exchange, HttpRequest request, String object, BlockPlan.Fetch fetch,
       Map<Long, CompletableFuture<Block>> futures, ClusterStats stats) {
-    Map<Long, CompletableFuture<Block>> mine = new HashMap<>();
-    for (long i = fetch.firstBlock(); i <= fetch.lastBlock(); i++) {
-      CompletableFuture<Block> f = new CompletableFuture<>();
-      CompletableFuture<Block> existing = inFlight.putIfAbsent(new BlockId(object, i), f);
-      if (existing == null) {
-        mine.put(i, f);
-        futures.put(i, f);
-      } else {
-        futures.put(i, existing);
+    long blockSize = settings.blockSize();
+    Map<Long, CompletableFuture<Block>> run = null;
+    long runStart = -1;
+    for (long i = fetch.firstBlock(); i <= fetch.lastBlock() + 1; i++) {
+      boolean claimed = false;
+      if (i <= fetch.lastBlock()) {
+        BlockId id = new BlockId(object, i);
+        CompletableFuture<Block> f = new CompletableFuture<>();
+        CompletableFuture<Block> existing = inFlight.putIfAbsent(id, f);
+        if (existing != null) {
+          futures.put(i, existing);
+        } else {
+          // completed() stores a block before it drops the claim: a claim won here sees it.
+          Block b = stored.getIfPresent(id);
+          if (b != null) {
+            inFlight.remove(id, f);
+            f.complete(b);
+            futures.put(i, f);
+          } else {
+            claimed = true;
+            futures.put(i, f);
+            if (run == null) {
+              run = new HashMap<>();
+              runStart = i;
+            }
+            run.put(i, f);
+          }
+        }
+      }
+      if (!claimed && run != null) {
+        long last = i - 1;
+        long lastByte = last == fetch.lastBlock() ? fetch.lastByte() : (last + 1) * blockSize - 1;
+        fetch(exchange, request, object, new BlockPlan.Fetch(runStart, last, runStart * blockSize, lastByte), run,
+            stats);
+        run = null;
       }
     }
-    if (mine.isEmpty()) {
-      return;
-    }
+  }
+
+  private void fetch(Exchange exchange, HttpRequest request, String object, BlockPlan.Fetch fetch,
+      Map<Long, CompletableFuture<Block>> mine, ClusterStats stats) {
     DefaultFullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),
         Unpooled.EMPTY_BUFFER, request.headers().copy(), new DefaultHttpHeaders());
     copy.headers().set(HttpHeaderNames.RANGE, fetch.rangeHeader());
