@@ -15,7 +15,6 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 
 /**
@@ -43,9 +42,7 @@ public final class DownstreamHandlers {
       @Override
       protected void initChannel(Channel ch) {
         String self = ch.pipeline().context(this).name();
-        // Many streams answer within one read: one write syscall for all of them, not one each.
-        ch.pipeline().addAfter(self, "h2-flush", new FlushConsolidationHandler(256, true))
-            .addAfter("h2-flush", "h2-codec", http2Codec(manager))
+        ch.pipeline().addAfter(self, "h2-codec", http2Codec(manager))
             .addAfter("h2-codec", "h2-streams", http2Streams(manager));
       }
     };

@@ -10,6 +10,7 @@ import dev.corral.sidecar.cache.CacheKeys;
 import dev.corral.sidecar.cache.CacheStatus;
 import dev.corral.sidecar.cache.CacheStatus.Fwd;
 import dev.corral.sidecar.cache.CacheStore;
+import dev.corral.sidecar.cache.MemoryBudget;
 import dev.corral.sidecar.cache.CachedResponse;
 import dev.corral.sidecar.cache.Freshness;
 import dev.corral.sidecar.cache.Storability;
@@ -40,7 +41,7 @@ final class HttpCache {
   HttpCache(CacheConfig config, LongSupplier epochMillis) {
     this.config = requireNonNull(config, "config");
     this.clock = requireNonNull(epochMillis, "epochMillis");
-    this.store = CacheStore.bounded(config.maxSize(), counters);
+    this.store = CacheStore.bounded(MemoryBudget.cap(config.maxSize(), "cache max_size"), counters);
     this.keys = CacheKeys.of(config);
     this.freshness = Freshness.of(config);
     this.storability = Storability.of(config);

@@ -2,6 +2,7 @@ package dev.corral.sidecar.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.corral.sidecar.cache.MemoryBudget;
 import dev.corral.sidecar.collapse.CollapseSettings;
 import dev.corral.sidecar.collapse.RangeSettings;
 import dev.corral.sidecar.collapse.ranges.Block;
@@ -58,7 +59,7 @@ final class RangeCoalescer {
     this.settings = collapse.ranges();
     this.credentialsInKey = !collapse.shareAcrossCredentials();
     this.manager = manager;
-    this.stored = Caffeine.newBuilder().maximumWeight(storeBytes)
+    this.stored = Caffeine.newBuilder().maximumWeight(MemoryBudget.cap(storeBytes, "range block store"))
         .weigher((BlockId id, Block b) -> b.data().length + 64).build();
   }
 
