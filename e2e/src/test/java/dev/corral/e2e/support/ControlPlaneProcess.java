@@ -123,25 +123,11 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   /** SIGTERM (a drain); returns the exit code. */
   public int terminate(Duration timeout) {
-    process.destroy();
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("control plane did not exit within " + timeout + ":\n" + log());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return process.exitValue();
+    return Processes.terminate(process, timeout, "control plane", log);
   }
 
   public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return Processes.read(log);
   }
 
   @Override

@@ -139,17 +139,7 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** Sends SIGTERM (a drain) and waits for the exit code. */
   public int terminate(Duration timeout) {
-    process.destroy(); // SIGTERM on Linux
-    try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("sidecar did not exit within " + timeout + ":\n" + log());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    return process.exitValue();
+    return Processes.terminate(process, timeout, "sidecar", log);
   }
 
   /** Waits for the process to end by itself and returns its exit code. */
@@ -167,11 +157,7 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** Everything the process printed so far. */
   public String log() {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
+    return Processes.read(log);
   }
 
   @Override

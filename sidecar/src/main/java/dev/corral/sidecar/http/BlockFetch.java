@@ -1,6 +1,5 @@
 package dev.corral.sidecar.http;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,12 +14,10 @@ import java.util.function.Consumer;
  * The client end of one upstream Range request made by range coalescing: collects the response
  * (bounded by the blocks asked for) and hands it over when the exchange ends.
  */
-final class BlockFetch implements Downstream {
+final class BlockFetch extends InternalDownstream {
   /** What came back: status 0 when the fetch failed without a response. */
   record Result(int status, HttpHeaders headers, byte[] body) {}
 
-  private final EventLoop loop;
-  private final InetSocketAddress remote;
   private final long maxBytes;
   private final Consumer<Result> done;
   /** At most the bytes asked for, allocated once: no doubling, no copy on hand-over (the heap is small). */
@@ -30,20 +27,9 @@ final class BlockFetch implements Downstream {
   private boolean over;
 
   BlockFetch(EventLoop loop, InetSocketAddress remote, long maxBytes, Consumer<Result> done) {
-    this.loop = loop;
-    this.remote = remote;
+    super(loop, remote);
     this.maxBytes = maxBytes;
     this.done = done;
-  }
-
-  @Override
-  public EventLoop eventLoop() {
-    return loop;
-  }
-
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return remote;
   }
 
   @Override
@@ -82,17 +68,6 @@ final class BlockFetch implements Downstream {
   }
 
   @Override
-  public void flush() {}
-
-  @Override
-  public boolean isWritable() {
-    return true;
-  }
-
-  @Override
-  public void setReadable(boolean readable) {}
-
-  @Override
   public void exchangeDone(Exchange exchange, boolean close) {
     if (head == null || over) {
       done.accept(new Result(head == null ? 0 : -1, null, new byte[0]));
@@ -108,13 +83,4 @@ final class BlockFetch implements Downstream {
     done.accept(new Result(0, null, new byte[0]));
   }
 
-  @Override
-  public Channel upgrade() {
-    throw new UnsupportedOperationException("a block fetch is never upgraded");
-  }
-
-  @Override
-  public boolean canUpgrade() {
-    return false;
-  }
 }

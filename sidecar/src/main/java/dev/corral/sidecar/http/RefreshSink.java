@@ -1,7 +1,6 @@
 package dev.corral.sidecar.http;
 
 import dev.corral.sidecar.cache.CacheKey;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -13,28 +12,15 @@ import java.net.InetSocketAddress;
  * (through the collapser and the router's retries) whose {@link CacheTap} stores the response;
  * this end drops what reaches it and frees the key's refresh slot when the exchange ends.
  */
-final class RefreshSink implements Downstream {
+final class RefreshSink extends InternalDownstream {
   private final HttpCache cache;
   private final CacheKey key;
-  private final EventLoop loop;
-  private final InetSocketAddress remote;
   private boolean done;
 
   RefreshSink(HttpCache cache, CacheKey key, EventLoop loop, InetSocketAddress remote) {
+    super(loop, remote);
     this.cache = cache;
     this.key = key;
-    this.loop = loop;
-    this.remote = remote;
-  }
-
-  @Override
-  public EventLoop eventLoop() {
-    return loop;
-  }
-
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return remote;
   }
 
   @Override
@@ -46,17 +32,6 @@ final class RefreshSink implements Downstream {
   public void write(HttpObject part) {
     ReferenceCountUtil.release(part);
   }
-
-  @Override
-  public void flush() {}
-
-  @Override
-  public boolean isWritable() {
-    return true;
-  }
-
-  @Override
-  public void setReadable(boolean readable) {}
 
   @Override
   public void exchangeDone(Exchange exchange, boolean close) {
@@ -75,13 +50,4 @@ final class RefreshSink implements Downstream {
     }
   }
 
-  @Override
-  public Channel upgrade() {
-    throw new UnsupportedOperationException("a refresh is never upgraded");
-  }
-
-  @Override
-  public boolean canUpgrade() {
-    return false;
-  }
 }

@@ -2,7 +2,6 @@ package dev.corral.sidecar.http;
 
 import dev.corral.sidecar.collapse.CollapseKey;
 import dev.corral.sidecar.route.RequestHead;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -25,11 +24,9 @@ import java.util.Objects;
  * client leaving changes nothing for the others. The response streams to every subscriber as it
  * arrives; parts are kept (up to a byte limit) so that late joiners get the bytes so far first.
  */
-final class SharedFetch implements Downstream {
+final class SharedFetch extends InternalDownstream {
   private final Collapser collapser;
   private final CollapseKey key;
-  private final EventLoop loop;
-  private final InetSocketAddress remote;
   private final RequestHead leaderHead;
   private final boolean credentialsInKey;
   private final long maxBufferedBytes;
@@ -45,10 +42,9 @@ final class SharedFetch implements Downstream {
 
   SharedFetch(Collapser collapser, CollapseKey key, EventLoop loop, InetSocketAddress remote,
       RequestHead leaderHead, boolean credentialsInKey, long maxBufferedBytes) {
+    super(loop, remote);
     this.collapser = collapser;
     this.key = key;
-    this.loop = loop;
-    this.remote = remote;
     this.leaderHead = leaderHead;
     this.credentialsInKey = credentialsInKey;
     this.maxBufferedBytes = maxBufferedBytes;
@@ -95,16 +91,6 @@ final class SharedFetch implements Downstream {
   }
 
   // ---- Downstream: what the internal exchange writes ----
-
-  @Override
-  public EventLoop eventLoop() {
-    return loop;
-  }
-
-  @Override
-  public InetSocketAddress remoteAddress() {
-    return remote;
-  }
 
   @Override
   public synchronized void writeHead(HttpResponse response) {
@@ -184,21 +170,6 @@ final class SharedFetch implements Downstream {
   }
 
   @Override
-  public void flush() {
-    // Each part was handed to the subscribers as it came; they flush their own connections.
-  }
-
-  @Override
-  public boolean isWritable() {
-    return true; // subscribers' connections buffer; a slow follower must not stall the others
-  }
-
-  @Override
-  public void setReadable(boolean readable) {
-    // The shared request has no body to read.
-  }
-
-  @Override
   public synchronized void exchangeDone(Exchange exchange, boolean close) {
     if (!ended) {
       finished();
@@ -212,16 +183,6 @@ final class SharedFetch implements Downstream {
     for (Exchange subscriber : waiting) {
       deliver(subscriber, subscriber::sharedAbort);
     }
-  }
-
-  @Override
-  public Channel upgrade() {
-    throw new UnsupportedOperationException("a shared fetch is never upgraded");
-  }
-
-  @Override
-  public boolean canUpgrade() {
-    return false;
   }
 
   /** Runs {@code action} on the subscriber's event loop, in order with its other deliveries. */
