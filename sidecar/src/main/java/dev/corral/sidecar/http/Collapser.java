@@ -6,7 +6,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,9 +70,5 @@ final class Collapser {
 
   void remove(SharedFetch fetch) {
     inFlight.remove(fetch.key(), fetch);
-  }
-
-  static boolean bodiless(HttpRequest request) {
-    return request instanceof LastHttpContent;
   }
 }

@@ -797,8 +797,4 @@ final class Exchange {
       case OVERFLOW -> { } // our own limit, not the host's fault
     }
   }
-
-  int status() {
-    return status;
-  }
 }
