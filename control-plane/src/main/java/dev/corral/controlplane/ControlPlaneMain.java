@@ -1,22 +1,9 @@
 package dev.corral.controlplane;
 
 import dev.corral.api.WellKnown;
-import dev.corral.controlplane.http.ApiResponse;
 import dev.corral.controlplane.http.ApiRoutes;
-import dev.corral.controlplane.http.ApiServer;
 import dev.corral.controlplane.local.LocalModelSource;
 import dev.corral.controlplane.model.SourceProblem;
-import dev.corral.controlplane.stats.StatsAggregator;
-import dev.corral.controlplane.stats.StatsJson;
-import dev.corral.controlplane.stats.StatsMetrics;
-import dev.corral.controlplane.stats.StatsServiceImpl;
-import dev.corral.controlplane.translate.PlacementFilters;
-import dev.corral.controlplane.xds.AckTracker;
-import dev.corral.controlplane.xds.SnapshotPublisher;
-import dev.corral.controlplane.xds.XdsMetrics;
-import dev.corral.controlplane.xds.XdsServer;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,38 +67,14 @@ public final class ControlPlaneMain implements Callable<Integer> {
       System.err.println("corral control-plane: --local " + local + ": not a directory");
       return 2;
     }
-    PrometheusRegistry registry = new PrometheusRegistry();
-    XdsMetrics xdsMetrics = new XdsMetrics(registry);
-    Duration window = Duration.ofSeconds(Math.max(1, statsWindowSeconds));
-    Duration bucket = window.compareTo(StatsAggregator.DEFAULT_BUCKET.multipliedBy(2)) >= 0
-        ? StatsAggregator.DEFAULT_BUCKET : Duration.ofMillis(Math.max(100, window.toMillis() / 5));
-    StatsAggregator stats = StatsAggregator.create(window, bucket, System::currentTimeMillis);
-    StatsMetrics.register(registry, stats);
-
-    MeshPublisher mesh = new MeshPublisher(PlacementFilters.none());
-    SnapshotPublisher publisher = SnapshotPublisher.builder().nodeGroup(mesh).metrics(xdsMetrics).build();
-    mesh.attach(publisher);
-    AckTracker tracker = new AckTracker();
     LocalModelSource source = LocalModelSource.create(local);
-
-    XdsServer xds = XdsServer.builder(publisher).host(address).port(xdsPort).tracker(tracker)
-        .policies(mesh.policies())
-        .addService(new StatsServiceImpl(stats))
-        .build();
-    ApiServer api = ApiServer.builder().host(address).port(httpPort)
-        .get(ApiServer.STATS, request -> new ApiResponse(200, ApiResponse.JSON,
-            StatsJson.toJson(stats.view()).getBytes(StandardCharsets.UTF_8)))
-        .get(ApiServer.XDS, ApiRoutes.xdsStatus(tracker))
-        .get(ApiServer.METRICS, ApiRoutes.prometheus(registry))
-        .get(PROBLEMS, ApiRoutes.json(() -> Map.of("problems", source.problems())))
-        .build();
-
-    // The model first, so the first sidecar to connect is answered from the folder's contents.
-    source.start(mesh::onModel);
-    xds.start();
-    api.start();
-    log.info("corral control-plane: local {} · ADS and stats on {}:{} · HTTP on {}:{}",
-        local.toAbsolutePath(), address, xds.port(), address, api.port());
+    ControlPlane controlPlane = ControlPlane.builder(source)
+        .address(address).xdsPort(xdsPort).httpPort(httpPort)
+        .statsWindow(Duration.ofSeconds(statsWindowSeconds))
+        .get(PROBLEMS, cp -> ApiRoutes.json(() -> Map.of("problems", source.problems())))
+        .build()
+        .start();
+    log.info("corral control-plane: local {}", local.toAbsolutePath());
 
     ScheduledExecutorService problems = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "corral-problems");
@@ -128,10 +91,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
     stop.await();
     log.info("corral control-plane: draining");
     problems.shutdownNow();
-    source.stop();
-    api.close();
-    xds.shutdown(Duration.ofSeconds(Math.max(0, drainSeconds)));
-    publisher.close();
+    controlPlane.drain(Duration.ofSeconds(Math.max(0, drainSeconds)));
     log.info("corral control-plane: stopped");
     return 0;
   }
