@@ -112,7 +112,8 @@ class ChartRenderTest {
     assertThat(target.getNamespace()).isEqualTo(Chart.NAMESPACE);
     assertThat(target.getPath()).isEqualTo("/inject");
     ServicePort port = r.one(Service.class).getSpec().getPorts().stream()
-        .filter(p -> p.getPort().equals(target.getPort())).findFirst().orElseThrow();
+        .filter(p -> p.getPort().equals(target.getPort())).findFirst()
+        .orElseThrow(() -> new AssertionError("webhook port " + target.getPort() + " is no port of the Service"));
     assertThat(targetPort(podSpecContainer(r), port.getTargetPort())).isEqualTo(WellKnown.INJECTION_WEBHOOK_PORT);
     // The controller (or cert-manager) fills caBundle; a chart value would fight it on upgrade.
     assertThat(webhook.getClientConfig().getCaBundle()).isNull();
