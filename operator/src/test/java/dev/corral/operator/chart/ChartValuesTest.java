@@ -59,6 +59,14 @@ class ChartValuesTest {
   }
 
   @Test
+  void everyDocumentedKeyIsInTheInstallGuidesTable() throws Exception {
+    String guide = Files.readString(Chart.REPO.resolve("docs/install.md"));
+    for (String key : documentedKeys(Chart.DIR.resolve("values.yaml"))) {
+      assertThat(guide).as("docs/install.md lists values key %s", key).contains("| `" + key + "` |");
+    }
+  }
+
+  @Test
   void theCheckFindsAnUndocumentedKey() {
     List<String> lines = List.of("# -- documented", "a: 1", "b:", "  # -- nested", "  c: 2", "  d: 3");
     Set<String> documented = documentedKeys(lines);
