@@ -304,13 +304,24 @@ class ChartRenderTest {
   }
 
   @Test
-  void failurePolicyIsChosenExplicitlyAndCheckedByName() {
-    Rendered r = Chart.render(Values.defaults().set("webhook.failurePolicy", "Fail"));
-    assertThat(r.one(MutatingWebhookConfiguration.class).getWebhooks().get(0).getFailurePolicy()).isEqualTo("Fail");
+  void failurePolicyIsChosenExplicitly() {
+    Rendered r = Chart.render(Values.defaults().set("webhook.failurePolicy", "Fail").set("webhook.timeoutSeconds", 5));
+    MutatingWebhook webhook = r.one(MutatingWebhookConfiguration.class).getWebhooks().get(0);
+    assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+    assertThat(webhook.getTimeoutSeconds()).isEqualTo(5);
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheField() {
     assertThatThrownBy(() -> Chart.template(Values.defaults().set("webhook.failurePolicy", "Sometimes")))
-        .hasMessageContaining("webhook.failurePolicy: \"Sometimes\" (expected: Ignore or Fail)");
+        .hasMessageContaining("/webhook/failurePolicy").hasMessageContaining("'Ignore', 'Fail'");
+    assertThatThrownBy(() -> Chart.template(Values.defaults().set("webhook.timeoutSeconds", 60)))
+        .hasMessageContaining("/webhook/timeoutSeconds");
     assertThatThrownBy(() -> Chart.template(Values.defaults().set("controller.podAntiAffinity", "always")))
-        .hasMessageContaining("controller.podAntiAffinity: \"always\"");
+        .hasMessageContaining("/controller/podAntiAffinity");
+    // A typo would otherwise be ignored silently.
+    assertThatThrownBy(() -> Chart.template(Values.defaults().set("controller.replica", 2)))
+        .hasMessageContaining("/controller").hasMessageContaining("'replica' not allowed");
   }
 
   @Test

@@ -67,6 +67,31 @@ class ChartValuesTest {
   }
 
   @Test
+  void schemaDescribesExactlyTheKeysOfValuesYaml() throws Exception {
+    JsonNode schema = new YAMLMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+    List<String> schemaLeaves = new ArrayList<>();
+    collectSchemaLeaves("", schema, schemaLeaves);
+    JsonNode values = values();
+    for (String leaf : schemaLeaves) {
+      assertThat(exists(values, leaf)).as("values.schema.json key %s exists in values.yaml", leaf).isTrue();
+    }
+    for (String leaf : leaves(values)) {
+      assertThat(schemaLeaves).as("values.schema.json covers %s", leaf)
+          .anyMatch(s -> leaf.equals(s) || leaf.startsWith(s + "."));
+    }
+  }
+
+  private static void collectSchemaLeaves(String prefix, JsonNode schema, List<String> out) {
+    JsonNode properties = schema.get("properties");
+    if (properties == null) {
+      out.add(prefix);
+      return;
+    }
+    properties.fields().forEachRemaining(e ->
+        collectSchemaLeaves(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out));
+  }
+
+  @Test
   void theCheckFindsAnUndocumentedKey() {
     List<String> lines = List.of("# -- documented", "a: 1", "b:", "  # -- nested", "  c: 2", "  d: 3");
     Set<String> documented = documentedKeys(lines);
