@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** values.yaml: every key documented for helm-docs, every key used by a template, no template typo. */
@@ -162,7 +163,7 @@ class ChartValuesTest {
     return documented;
   }
 
-  static String documentedAncestor(String leaf, Set<String> documented) {
+  static @Nullable String documentedAncestor(String leaf, Set<String> documented) {
     for (String path = leaf; ; path = path.substring(0, path.lastIndexOf('.'))) {
       if (documented.contains(path)) {
         return path;

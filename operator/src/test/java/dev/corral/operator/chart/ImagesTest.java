@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,7 +87,7 @@ class ImagesTest {
   }
 
   /** Reads the case arm of ./corral for a subcommand; null when the launcher has none. */
-  static Launch launcher(String command) throws Exception {
+  static @Nullable Launch launcher(String command) throws Exception {
     String corral = Files.readString(Chart.REPO.resolve("corral"));
     Matcher arm = Pattern.compile("(?ms)^  " + Pattern.quote(command) + "\\)\\n(.*?);;").matcher(corral);
     if (!arm.find()) {
