@@ -172,7 +172,7 @@ class ChartRenderTest {
     assertThat(config.at("/ports/inbound").asInt()).isEqualTo(WellKnown.SIDECAR_INBOUND_PORT);
     assertThat(config.at("/ports/admin").asInt()).isEqualTo(WellKnown.SIDECAR_ADMIN_PORT);
     assertThat(config.at("/ports/health").asInt()).isEqualTo(WellKnown.SIDECAR_HEALTH_PORT);
-    assertThat(config.at("/resources/limits/memory").asText()).isEqualTo("256Mi");
+    assertThat(config.at("/resources/limits/memory").asText()).isEqualTo("384Mi");
     assertThat(config.get("excludeOutboundCIDRs").isArray()).isTrue();
 
     // The controller reads the file named by --sidecar-config from the mounted ConfigMap.
