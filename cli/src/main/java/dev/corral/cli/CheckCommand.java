@@ -52,9 +52,10 @@ final class CheckCommand implements Runnable {
     try {
       info = cp.json("/api/v1/info");
     } catch (CliException e) {
-      out.println(render(List.of(Result.fail("control plane reachable at " + cp.base(), e.getMessage()))));
+      out.print(render(List.of(Result.fail("control plane reachable at " + cp.base(),
+          "the other checks need it; " + ControlPlaneOptions.HINT))));
       out.flush();
-      throw new CliException(e.exitCode(), "the control plane cannot be reached; the other checks need it");
+      throw e;
     }
     results.add(Result.pass("control plane reachable at " + cp.base() + " (" + info.path("mode").asText()
         + " mode" + (info.path("source").asText().isEmpty() ? "" : ", " + info.path("source").asText()) + ")"));

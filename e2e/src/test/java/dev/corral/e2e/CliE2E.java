@@ -143,7 +143,7 @@ class CliE2E {
     int rpsAt = table.out().lines().findFirst().orElseThrow().indexOf("RPS") + "RPS".length();
     table.out().lines().forEach(line -> assertThat(line.length()).isGreaterThanOrEqualTo(rpsAt));
 
-    Run one = corralctl("stat", "images", "-n", "shop", "--window", "10s", "--address", address);
+    Run one = corralctl("stat", "images", "-n", "shop", "--window", "30s", "--address", address);
     assertThat(one.exitCode()).as(one.err()).isZero();
     assertThat(one.out().lines().count()).as("header and the images row").isEqualTo(2);
   }
