@@ -152,6 +152,9 @@ class CliE2E {
   void statJsonParsesAndCarriesTheSameCounts() throws IOException {
     Run json = corralctl("stat", "-o", "json", "--address", address);
     assertThat(json.exitCode()).as(json.err()).isZero();
+    save("stat.json", json.out());
+    save("xds.json", JSON.writerWithDefaultPrettyPrinter().writeValueAsString(
+        JSON.readTree(controlPlane.body("/api/v1/xds"))));
     JsonNode root = JSON.readTree(json.out());
     JsonNode images = null;
     for (JsonNode s : root.get("services")) {
@@ -183,7 +186,9 @@ class CliE2E {
       assertThat(cells[cells.length - 2]).as("%s Accepted", kind).isEqualTo("True");
       assertThat(cells[cells.length - 1]).as("%s Programmed", kind).isEqualTo("True");
     }
-    JsonNode json = JSON.readTree(corralctl("policies", "-o", "json", "--address", address).out());
+    String jsonOut = corralctl("policies", "-o", "json", "--address", address).out();
+    save("policies.json", jsonOut);
+    JsonNode json = JSON.readTree(jsonOut);
     assertThat(json.get("policies")).hasSize(3);
     assertThat(json.get("policies").get(0).get("programmed").get("reason").asText()).isEqualTo("Programmed");
   }
@@ -225,6 +230,9 @@ class CliE2E {
     for (String command : List.of("stat", "policies", "check")) {
       Run run = corralctl(command, "--address", nowhere);
       assertThat(run.exitCode()).as(command).isEqualTo(3);
+      if (command.equals("check")) {
+        assertThat(run.out()).startsWith("✘ control plane reachable at " + nowhere);
+      }
       assertThat(run.err()).as(command).contains("corralctl: ", "cannot reach the control plane at " + nowhere,
           "connection refused", "port-forward svc/corral-controller 15014");
     }
