@@ -9,6 +9,7 @@ import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.SourceProblem;
+import dev.corral.controlplane.translate.PolicyIndex;
 import dev.corral.controlplane.xds.AckTracker.Nack;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,8 @@ import java.util.regex.Pattern;
  *       else {@code Accepted}.
  *   <li>Programmed: {@code Rejected} when a sidecar NACKed a resource the policy shaped;
  *       {@code Pending} while a change is being published or some connected sidecar has not ACKed
- *       the latest version (or when the policy is not in force); else {@code Programmed}.
+ *       the latest version, when the policy is not in force, or when no xDS resource carries it
+ *       (the translation does not cover its kind yet); else {@code Programmed}.
  * </ul>
  */
 public final class PolicyStatuses {
@@ -52,7 +55,18 @@ public final class PolicyStatuses {
    * absent from the model), sorted by namespace, kind and name.
    */
   public static List<PolicyState> compute(MeshModel model, List<SourceProblem> problems, XdsSync xds) {
+    return compute(model, problems, xds, PolicyIndex.of(model).policyIds());
+  }
+
+  /**
+   * As above, with the ids ({@code namespace/Kind/name}) of the policies the translation carries
+   * into xDS: a policy in force but not among them cannot be Programmed (Pending, and the message
+   * says so): today, CachePolicy and CollapsePolicy, whose filters are not translated yet.
+   */
+  public static List<PolicyState> compute(MeshModel model, List<SourceProblem> problems, XdsSync xds,
+      Set<String> translated) {
     requireNonNull(model, "model");
+    requireNonNull(translated, "translated");
     requireNonNull(problems, "problems");
     requireNonNull(xds, "xds");
     Map<String, List<SourceProblem>> problemsById = new LinkedHashMap<>();
@@ -77,7 +91,7 @@ public final class PolicyStatuses {
         boolean inForce = winners.get(p.target() + "/" + p.kind().kind()) == p
             && model.services().containsKey(p.target());
         out.add(new PolicyState(p.kind().kind(), p.namespace(), p.name(), p.generation(),
-            p.target().name(), summary(p), accepted, programmed(id, inForce, xds)));
+            p.target().name(), summary(p), accepted, programmed(id, inForce, translated.contains(id), xds)));
       }
     }
     problemsById.forEach((id, list) -> {
@@ -109,9 +123,13 @@ public final class PolicyStatuses {
     return Condition.isTrue(Condition.ACCEPTED, REASON_ACCEPTED, "");
   }
 
-  private static Condition programmed(String id, boolean inForce, XdsSync xds) {
+  private static Condition programmed(String id, boolean inForce, boolean translated, XdsSync xds) {
     if (!inForce) {
       return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING, "not in force: the policy is not accepted");
+    }
+    if (!translated) {
+      return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING,
+          "no xDS resource carries this policy: this control plane does not translate it yet");
     }
     Nack nack = xds.rejectedPolicies().get(id);
     if (nack != null) {
