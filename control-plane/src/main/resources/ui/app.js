@@ -17,7 +17,8 @@ const state = {
 const charts = {
   rps: new SeriesChart($('#chart-rps'), { unit: '' }),
   success: new SeriesChart($('#chart-success'), { percent: true, unit: '%' }),
-  latency: new SeriesChart($('#chart-latency'), { unit: ' ms' }),
+  // One legend entry per series (its p99 line); p50 and p95 share its colour.
+  latency: new SeriesChart($('#chart-latency'), { unit: ' ms', legendOnly: '|p99' }),
   cache: new SeriesChart($('#chart-cache'), { percent: true, unit: '%' }),
   collapse: new SeriesChart($('#chart-collapse'), { percent: true, unit: '%' }),
 };
@@ -60,7 +61,7 @@ function addToCharts(view) {
   const x = view.asOfUnixMs;
   for (const s of view.services) {
     const key = `${s.service}|${s.direction}`;
-    const label = `${shortName(s.service)} ${s.direction === 'inbound' ? '⇤' : '⇥'}`;
+    const label = `${shortName(s.service)} (${s.direction === 'inbound' ? 'in' : 'out'})`;
     const c = colorOf(key);
     charts.rps.push(key, label, c, x, s.rps);
     charts.success.push(key, label, c, x, s.successRate);
@@ -214,6 +215,9 @@ async function poll() {
     }
     if (history.points.length > 0) {
       Object.values(charts).forEach((c) => c.render());
+      for (const figure of document.querySelectorAll('figure.chart')) {
+        figure.classList.toggle('no-data', charts[figure.dataset.metric].points() === 0);
+      }
       renderTiles(state.latest);
       renderLatestTables(state.latest);
       renderEdges(state.latest);

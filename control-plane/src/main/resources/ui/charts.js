@@ -15,9 +15,10 @@ function clockLabel(ms) {
 export class SeriesChart {
   /**
    * @param canvas the <canvas>
-   * @param options {percent: bool, unit: string, maxPoints: number}
+   * @param options {percent: bool, unit: string, maxPoints: number, legendOnly: key suffix of the
+   *     datasets that get a legend entry (the others share their colour)}
    */
-  constructor(canvas, { percent = false, unit = '', maxPoints = 600 } = {}) {
+  constructor(canvas, { percent = false, unit = '', maxPoints = 600, legendOnly = null } = {}) {
     this.maxPoints = maxPoints;
     this.percent = percent;
     this.unit = unit;
@@ -48,7 +49,16 @@ export class SeriesChart {
           },
         },
         plugins: {
-          legend: { labels: { color: text, boxWidth: 12, usePointStyle: true } },
+          legend: {
+            labels: {
+              color: text,
+              boxWidth: 12,
+              usePointStyle: true,
+              filter: (item, data) => !legendOnly || data.datasets[item.datasetIndex].key.endsWith(legendOnly),
+              generateLabels: (chart) => window.Chart.defaults.plugins.legend.labels.generateLabels(chart)
+                .map((l) => (legendOnly ? { ...l, text: l.text.replace(/ p99$/, ''), lineDash: [] } : l)),
+            },
+          },
           tooltip: { callbacks: { title: (items) => clockLabel(items[0].parsed.x) } },
         },
       },
