@@ -158,7 +158,7 @@ class XdsServerTest {
     await().untilAsserted(() -> assertThat(sidecar.received).hasValue(5));
     Thread.sleep(QUIET.toMillis());
     assertThat(sidecar.received).as("and one more for the new CDS version").hasValue(5);
-    assertThat(publisher.metrics().nacks.labelValues("CDS").get()).isEqualTo(2.0);
+    assertThat(publisher.metrics().nacks.labelValues("cds").get()).isEqualTo(2.0);
   }
 
   @Test
