@@ -272,7 +272,7 @@ class XdsServerTest {
     });
     assertThat(server.tracker().rejectedPolicies()).containsOnlyKeys("shop/BalancePolicy/a-lb");
     assertThat(publisher.metrics().pushLatency.collect().getDataPoints().stream()
-        .filter(d -> d.getLabels().get("type").equals("CDS")).mapToLong(d -> d.getCount()).sum())
+        .filter(d -> d.getLabels().get("type").equals("cds")).mapToLong(d -> d.getCount()).sum())
         .isEqualTo(1);
 
     sidecar.close();
