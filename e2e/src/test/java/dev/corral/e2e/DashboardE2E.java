@@ -177,7 +177,7 @@ class DashboardE2E {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1440,1900", "--hide-scrollbars", "--force-color-profile=srgb");
+        "--window-size=1440,1100", "--hide-scrollbars", "--force-color-profile=srgb");
     options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
