@@ -39,7 +39,7 @@ export class SeriesChart {
           x: {
             type: 'linear',
             grid: { color: grid },
-            ticks: { color: text, maxTicksLimit: 6, callback: clockLabel },
+            ticks: { color: text, maxTicksLimit: 6, callback: clockLabel, display: false },
           },
           y: {
             beginAtZero: true,
@@ -91,6 +91,8 @@ export class SeriesChart {
   }
 
   render() {
+    // Without a point the x axis would count from 1970: leave it blank.
+    this.chart.options.scales.x.ticks.display = this.points() > 0;
     this.chart.update('none');
   }
 }
