@@ -77,8 +77,9 @@ public final class ApiServer implements AutoCloseable {
     List<String> api = b.routes.keySet().stream()
         .filter(k -> k.method().equals("GET") && k.path().startsWith(API_INDEX + "/"))
         .map(RouteKey::path).sorted().toList();
-    b.routes.putIfAbsent(new RouteKey("GET", API_INDEX), request -> ApiResponse.json(Map.of("routes", api)));
-    this.routes = Map.copyOf(b.routes);
+    Map<RouteKey, ApiHandler> all = new LinkedHashMap<>(b.routes);
+    all.putIfAbsent(new RouteKey("GET", API_INDEX), request -> ApiResponse.json(Map.of("routes", api)));
+    this.routes = Map.copyOf(all);
     this.prefixes = b.prefixes.entrySet().stream()
         .sorted(Comparator.comparingInt((Map.Entry<String, ApiHandler> e) -> e.getKey().length()).reversed())
         .map(e -> Map.entry(e.getKey(), e.getValue()))
