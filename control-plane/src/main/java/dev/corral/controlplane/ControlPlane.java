@@ -3,6 +3,7 @@ package dev.corral.controlplane;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.api.WellKnown;
+import dev.corral.controlplane.dashboard.Dashboard;
 import dev.corral.controlplane.http.ApiHandler;
 import dev.corral.controlplane.http.ApiRoutes;
 import dev.corral.controlplane.http.ApiServer;
@@ -14,6 +15,7 @@ import dev.corral.controlplane.status.PolicyState;
 import dev.corral.controlplane.status.PolicyStatuses;
 import dev.corral.controlplane.status.XdsSync;
 import dev.corral.controlplane.stats.StatsAggregator;
+import dev.corral.controlplane.stats.StatsHistory;
 import dev.corral.controlplane.stats.StatsJson;
 import dev.corral.controlplane.stats.StatsMetrics;
 import dev.corral.controlplane.stats.StatsServiceImpl;
@@ -31,6 +33,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +51,8 @@ public final class ControlPlane implements AutoCloseable {
   private final MeshModelSource source;
   private final PrometheusRegistry registry;
   private final StatsAggregator stats;
+  private final StatsHistory history;
+  private final ScheduledExecutorService historySampler;
   private final MeshPublisher mesh;
   private final SnapshotPublisher publisher;
   private final AckTracker tracker;
@@ -81,6 +88,12 @@ public final class ControlPlane implements AutoCloseable {
         ? StatsAggregator.DEFAULT_BUCKET : Duration.ofMillis(Math.max(100, window.toMillis() / 5));
     this.stats = StatsAggregator.create(window, bucket, System::currentTimeMillis);
     StatsMetrics.register(registry, stats);
+    this.history = StatsHistory.create(StatsHistory.DEFAULT_SPAN, bucket);
+    this.historySampler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "corral-stats-history");
+      t.setDaemon(true);
+      return t;
+    });
 
     this.mesh = new MeshPublisher(b.placementFilters);
     this.publisher = SnapshotPublisher.builder().nodeGroup(mesh).metrics(xdsMetrics).build();
@@ -99,7 +112,9 @@ public final class ControlPlane implements AutoCloseable {
         .get(ApiServer.POLICIES, ApiRoutes.json(() -> Map.of("policies", policyStatuses())))
         .get(ApiServer.PROBLEMS, ApiRoutes.json(() -> Map.of("problems", source.problems())))
         .get(ApiServer.INFO, ApiRoutes.json(this::info))
+        .get(ApiServer.STATS_HISTORY, ApiRoutes.statsHistory(history))
         .get(ApiServer.METRICS, ApiRoutes.prometheus(registry));
+    Dashboard.register(api);
     b.routes.forEach((path, route) -> api.get(path, route.handler(this)));
     this.api = api.build();
   }
@@ -112,14 +127,25 @@ public final class ControlPlane implements AutoCloseable {
   public ControlPlane start() throws InterruptedException {
     source.start(mesh::onModel);
     xds.start();
+    long every = history.interval().toMillis();
+    historySampler.scheduleAtFixedRate(this::sampleStats, 0, every, TimeUnit.MILLISECONDS);
     api.start();
     log.info("corral control-plane: ADS and stats on port {} · HTTP on port {}", xds.port(), api.port());
     return this;
   }
 
+  private void sampleStats() {
+    try {
+      history.record(stats.view());
+    } catch (RuntimeException e) {
+      log.warn("stats history sample failed", e);
+    }
+  }
+
   /** Stops taking model changes, closes the HTTP API, gives open ADS streams {@code grace}. */
   public void drain(Duration grace) throws InterruptedException {
     source.stop();
+    historySampler.shutdownNow();
     api.close();
     xds.shutdown(grace);
     publisher.close();
@@ -128,6 +154,7 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     source.stop();
+    historySampler.shutdownNow();
     api.close();
     xds.close();
     publisher.close();
@@ -193,6 +220,10 @@ public final class ControlPlane implements AutoCloseable {
 
   public StatsAggregator stats() {
     return stats;
+  }
+
+  public StatsHistory statsHistory() {
+    return history;
   }
 
   public PrometheusRegistry registry() {

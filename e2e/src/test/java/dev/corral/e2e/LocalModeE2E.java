@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.LocalMesh;
 import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.RawHttpConnection;
-import dev.corral.e2e.support.RawSidecars;
 import dev.corral.e2e.support.SidecarProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -286,49 +285,8 @@ class LocalModeE2E {
   }
 
   private Sidecar sidecar(String pod, String workload, int appPort) {
-    int admin = Ports.free();
-    int outbound = Ports.free();
-    int inbound = Ports.free();
-    String yaml = """
-        node:
-          id: %s.shop
-          cluster: %s.shop.svc.cluster.local
-          metadata:
-            workload: %s
-            namespace: shop
-            corral.outbound_port: %d
-            corral.inbound_port: %d
-            corral.app_port: %d
-            corral.listen_address: 127.0.0.1
-            corral.stats_address: 127.0.0.1:%d
-            corral.stats_interval: 200ms
-        admin:
-          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(pod, workload, workload, outbound, inbound, appPort, xdsPort, admin, xdsPort);
-    SidecarProcess process = track(RawSidecars.start(yaml, admin, outbound, "--concurrency", "2"));
-    return new Sidecar(process, outbound, inbound);
+    LocalMesh.Sidecar sidecar = track(LocalMesh.startSidecar(pod, workload, appPort, xdsPort));
+    return new Sidecar(sidecar.process(), sidecar.outbound(), sidecar.inbound());
   }
 
   private static RawHttpConnection.Response get(int port, String host, String path, String... headers) {
@@ -370,10 +328,7 @@ class LocalModeE2E {
   }
 
   private void write(String file, String yaml) throws IOException {
-    // Write beside and move, so the watcher never reads a half-written file.
-    Path tmp = Files.writeString(mesh.resolve("." + file + ".tmp"), yaml);
-    Files.move(tmp, mesh.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    LocalMesh.write(mesh, file, yaml);
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
@@ -382,34 +337,11 @@ class LocalModeE2E {
   }
 
   private static String service(String name) {
-    return """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: %s, namespace: shop}
-        spec:
-          ports:
-          - {name: http, port: 8080, targetPort: http, appProtocol: http}
-        """.formatted(name);
+    return LocalMesh.service(name);
   }
 
   private static String slice(String name, String service, int port, String pod, String zone) {
-    return """
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata:
-          name: %s
-          namespace: shop
-          labels: {kubernetes.io/service-name: %s}
-        addressType: IPv4
-        ports:
-        - {name: http, port: %d, protocol: TCP}
-        endpoints:
-        - addresses: ["127.0.0.1"]
-          conditions: {ready: true}
-          zone: %s
-          targetRef: {kind: Pod, namespace: shop, name: %s}
-        """.formatted(name, service, port, zone, pod);
+    return LocalMesh.slice(name, service, port, pod, zone);
   }
 
   /** A BalancePolicy for images; {@code body} is the spec without targetRef, unindented. */

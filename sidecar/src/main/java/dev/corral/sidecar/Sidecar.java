@@ -122,7 +122,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
         ServiceStatsRecorder.create(ServiceNaming.mesh(config.getNode().getCluster())));
     this.statsReporter = StatsReporterConfig.fromNode(config.getNode())
         .map(stats -> StatsReporter.connect(stats, metrics.serviceStats(), config.getNode().getId(),
-            monitorLoop, transport.socketChannel(), monitorLoop.next()))
+            config.getNode().getCluster(), monitorLoop, transport.socketChannel(), monitorLoop.next()))
         .orElse(null);
     Bootstrap upstream = new Bootstrap().channel(transport.socketChannel())
         .option(ChannelOption.TCP_NODELAY, true)

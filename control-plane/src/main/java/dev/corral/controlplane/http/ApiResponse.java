@@ -6,9 +6,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** An HTTP response from an API handler: status, content type and body. */
-public record ApiResponse(int status, String contentType, byte[] body) {
+/**
+ * An HTTP response from an API handler: status, content type, body and any extra headers
+ * (caching, validators). Content-Type and Content-Length are set by the server.
+ */
+public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers) {
   public static final String JSON = "application/json";
   public static final String TEXT = "text/plain; charset=utf-8";
 
@@ -18,6 +23,18 @@ public record ApiResponse(int status, String contentType, byte[] body) {
   public ApiResponse {
     requireNonNull(contentType, "contentType");
     requireNonNull(body, "body");
+    headers = Map.copyOf(headers);
+  }
+
+  public ApiResponse(int status, String contentType, byte[] body) {
+    this(status, contentType, body, Map.of());
+  }
+
+  /** This response with one more header. */
+  public ApiResponse withHeader(String name, String value) {
+    Map<String, String> more = new LinkedHashMap<>(headers);
+    more.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+    return new ApiResponse(status, contentType, body, more);
   }
 
   /** {@code value} as JSON (records, maps, lists), status 200. */

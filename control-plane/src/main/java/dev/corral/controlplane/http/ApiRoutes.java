@@ -11,6 +11,7 @@ import dev.corral.controlplane.stats.StatsAggregator;
 import dev.corral.controlplane.stats.StatsJson;
 import dev.corral.controlplane.stats.StatsView;
 import dev.corral.controlplane.status.XdsSync;
+import dev.corral.controlplane.stats.StatsHistory;
 import dev.corral.controlplane.xds.AckTracker;
 import dev.corral.controlplane.xds.SnapshotPublisher;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -101,6 +103,10 @@ public final class ApiRoutes {
             .filter(s -> {
               StatsJson.ServiceName name = StatsJson.ServiceName.parse(s.service());
               return name != null && name.namespace().equals(namespace);
+            }).toList(), view.edges().stream()
+            .filter(e -> {
+              StatsJson.ServiceName name = StatsJson.ServiceName.parse(e.destination());
+              return name != null && name.namespace().equals(namespace);
             }).toList());
       }
       return new ApiResponse(200, ApiResponse.JSON, StatsJson.toJson(view, pods).getBytes(StandardCharsets.UTF_8));
@@ -110,6 +116,26 @@ public final class ApiRoutes {
   /** {@code 30s}, {@code 2.5s}. */
   private static String text(Duration d) {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() / 1000.0 + "s";
+  }
+
+  /**
+   * {@code GET /api/v1/stats/history[?since=UNIX_MS]}: the stats views sampled over the last ten
+   * minutes (only those after {@code since}, for polling), oldest first.
+   */
+  public static ApiHandler statsHistory(StatsHistory history) {
+    requireNonNull(history, "history");
+    return request -> {
+      String since = request.param("since", "0");
+      long after;
+      try {
+        after = Long.parseLong(since);
+      } catch (NumberFormatException e) {
+        return ApiResponse.text(400, "since: " + since + " (expected: Unix milliseconds)\n");
+      }
+      return new ApiResponse(200, ApiResponse.JSON, StatsJson.toJson(
+          StatsJson.historyToTree(history.interval(), history.since(after))).getBytes(StandardCharsets.UTF_8))
+          .withHeader("cache-control", "no-store");
+    };
   }
 
   /** {@code GET /metrics}: the registry in the Prometheus text format. */

@@ -28,7 +28,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -40,8 +44,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The control plane's HTTP/1.1 API (port 15014): a table of exact-path routes. {@code /healthz}
- * and the {@code /api/v1/stats} hook are always registered; callers add or replace the rest.
+ * The control plane's HTTP/1.1 API (port 15014): a table of exact-path routes, and prefix routes
+ * (a path ending in {@code /}, longest match wins) for trees of files such as the dashboard's.
+ * {@code /healthz} and the {@code /api/v1/stats} hook are always registered; callers add or
+ * replace the rest.
  */
 public final class ApiServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 15014;
@@ -52,6 +58,9 @@ public final class ApiServer implements AutoCloseable {
   public static final String POLICIES = "/api/v1/policies";
   public static final String PROBLEMS = "/api/v1/problems";
   public static final String INFO = "/api/v1/info";
+  public static final String STATS_HISTORY = "/api/v1/stats/history";
+  /** Lists the API's GET routes, so clients (the dashboard) ask only for what this server has. */
+  public static final String API_INDEX = "/api/v1";
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
@@ -59,6 +68,8 @@ public final class ApiServer implements AutoCloseable {
   private record RouteKey(String method, String path) {}
 
   private final Map<RouteKey, ApiHandler> routes;
+  /** GET routes by path prefix, longest first. */
+  private final List<Map.Entry<String, ApiHandler>> prefixes;
   private final @Nullable String host;
   private final int requestedPort;
   private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -66,7 +77,16 @@ public final class ApiServer implements AutoCloseable {
   private @Nullable Channel channel;
 
   private ApiServer(Builder b) {
-    this.routes = Map.copyOf(b.routes);
+    List<String> api = b.routes.keySet().stream()
+        .filter(k -> k.method().equals("GET") && k.path().startsWith(API_INDEX + "/"))
+        .map(RouteKey::path).sorted().toList();
+    Map<RouteKey, ApiHandler> all = new LinkedHashMap<>(b.routes);
+    all.putIfAbsent(new RouteKey("GET", API_INDEX), request -> ApiResponse.json(Map.of("routes", api)));
+    this.routes = Map.copyOf(all);
+    this.prefixes = b.prefixes.entrySet().stream()
+        .sorted(Comparator.comparingInt((Map.Entry<String, ApiHandler> e) -> e.getKey().length()).reversed())
+        .map(e -> Map.entry(e.getKey(), e.getValue()))
+        .toList();
     this.host = b.host;
     this.requestedPort = b.port;
   }
@@ -127,10 +147,14 @@ public final class ApiServer implements AutoCloseable {
     };
   }
 
-  private ApiResponse dispatch(String method, String uri) {
+  private ApiResponse dispatch(String method, String uri, Map<String, String> headers) {
     QueryStringDecoder decoded = new QueryStringDecoder(uri);
     String path = decoded.path();
     ApiHandler handler = routes.get(new RouteKey(method, path));
+    if (handler == null && method.equals("GET")) {
+      handler = prefixes.stream().filter(e -> path.startsWith(e.getKey())).map(Map.Entry::getValue)
+          .findFirst().orElse(null);
+    }
     if (handler == null) {
       boolean otherMethod = routes.keySet().stream().anyMatch(k -> k.path.equals(path));
       return otherMethod
@@ -138,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
           : ApiResponse.text(404, "not found: " + path + "\n");
     }
     try {
-      return handler.handle(new ApiRequest(method, path, decoded.parameters()));
+      return handler.handle(new ApiRequest(method, path, decoded.parameters(), headers));
     } catch (Exception e) {
       log.warn("{} {} failed", method, path, e);
       return ApiResponse.text(500, "internal error: " + e.getMessage() + "\n");
@@ -160,8 +184,10 @@ public final class ApiServer implements AutoCloseable {
       String uri = request.uri();
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+      Map<String, String> headers = new HashMap<>();
+      request.headers().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
       tail = tail.thenRunAsync(() -> {
-        ApiResponse answer = valid ? dispatch(method, uri) : ApiResponse.text(400, "bad request\n");
+        ApiResponse answer = valid ? dispatch(method, uri, headers) : ApiResponse.text(400, "bad request\n");
         write(ctx, answer, head, keepAlive, http10);
       }, handlers).exceptionally(e -> {
         log.warn("API request {} {} failed", method, uri, e);
@@ -175,6 +201,7 @@ public final class ApiServer implements AutoCloseable {
       FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
           HttpResponseStatus.valueOf(answer.status()),
           head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
+      answer.headers().forEach((name, value) -> response.headers().set(name, value));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length);
       if (keepAlive) {
@@ -198,6 +225,7 @@ public final class ApiServer implements AutoCloseable {
   /** Builds an {@link ApiServer}. */
   public static final class Builder {
     private final Map<RouteKey, ApiHandler> routes = new LinkedHashMap<>();
+    private final Map<String, ApiHandler> prefixes = new LinkedHashMap<>();
     private @Nullable String host;
     private int port = DEFAULT_PORT;
 
@@ -235,6 +263,17 @@ public final class ApiServer implements AutoCloseable {
 
     public Builder get(String path, ApiHandler handler) {
       return route("GET", path, handler);
+    }
+
+    /** Adds or replaces the handler of {@code GET prefix…}: every path under {@code prefix} without an exact route. */
+    public Builder getPrefix(String prefix, ApiHandler handler) {
+      requireNonNull(prefix, "prefix");
+      requireNonNull(handler, "handler");
+      if (!prefix.startsWith("/") || !prefix.endsWith("/")) {
+        throw new IllegalArgumentException("prefix: %s (expected: starts and ends with /)".formatted(prefix));
+      }
+      prefixes.put(prefix, handler);
+      return this;
     }
 
     public ApiServer build() {

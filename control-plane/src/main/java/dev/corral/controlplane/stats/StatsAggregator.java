@@ -35,6 +35,8 @@ public final class StatsAggregator {
   private final int bucketCount;
   private final LongSupplier clockMillis;
   private final ArrayDeque<Bucket> buckets = new ArrayDeque<>();
+  /** Everything added since start, for the Prometheus counters (which never slide). */
+  private final Map<Key, Totals> sinceStart = new HashMap<>();
   private long rejected;
 
   private StatsAggregator(Duration window, Duration bucket, LongSupplier clockMillis) {
@@ -87,10 +89,18 @@ public final class StatsAggregator {
       if (!stats.getLatencyHistogram().isEmpty()) {
         latency = decode(report, stats);
       }
-      Totals totals = bucket.services.computeIfAbsent(new Key(stats.getService(), stats.getDirection()),
-          key -> new Totals());
+      Key key = new Key(stats.getService(), stats.getDirection());
+      Totals totals = bucket.services.computeIfAbsent(key, k -> new Totals());
       totals.add(stats, latency);
       totals.nodes.add(report.getNodeId());
+      sinceStart.computeIfAbsent(key, k -> new Totals()).add(stats, latency);
+      // An outbound entry is a call from the reporting sidecar's service to this one.
+      if (stats.getDirection().equals("outbound") && !report.getSourceService().isEmpty()) {
+        Totals edge = bucket.edges.computeIfAbsent(new Edge(report.getSourceService(), stats.getService()),
+            e -> new Totals());
+        edge.add(stats, latency);
+        edge.nodes.add(report.getNodeId());
+      }
     }
   }
 
@@ -139,6 +149,7 @@ public final class StatsAggregator {
     long nowIndex = now / bucketMillis;
     evict(nowIndex);
     Map<Key, Totals> sums = new HashMap<>();
+    Map<Edge, Totals> edgeSums = new HashMap<>();
     Set<String> nodes = new HashSet<>();
     for (Bucket bucket : buckets) {
       if (bucket.index <= nowIndex - spanBuckets) {
@@ -146,13 +157,28 @@ public final class StatsAggregator {
       }
       nodes.addAll(bucket.nodes);
       bucket.services.forEach((key, totals) -> sums.computeIfAbsent(key, k -> new Totals()).merge(totals));
+      bucket.edges.forEach((edge, totals) -> edgeSums.computeIfAbsent(edge, e -> new Totals()).merge(totals));
     }
     Duration viewed = Duration.ofMillis(spanBuckets * bucketMillis);
     double seconds = viewed.toMillis() / 1000.0;
     List<ServiceSummary> services = new ArrayList<>(sums.size());
-    sums.forEach((key, totals) -> services.add(totals.summary(key, seconds)));
+    sums.forEach((key, totals) -> services.add(totals.summary(key.service(), key.direction(), seconds)));
     services.sort(Comparator.comparing(ServiceSummary::service).thenComparing(ServiceSummary::direction));
-    return new StatsView(now, viewed, nodes.size(), services);
+    List<EdgeSummary> edges = new ArrayList<>(edgeSums.size());
+    edgeSums.forEach((edge, totals) -> edges.add(new EdgeSummary(edge.source(), edge.destination(),
+        totals.summary(edge.destination(), "outbound", seconds))));
+    edges.sort(Comparator.comparing(EdgeSummary::source).thenComparing(EdgeSummary::destination));
+    return new StatsView(now, viewed, nodes.size(), services, edges);
+  }
+
+  /** Every service's counters since the aggregator started, sorted by service and direction. */
+  public synchronized List<ServiceTotals> sinceStart() {
+    List<ServiceTotals> out = new ArrayList<>(sinceStart.size());
+    sinceStart.forEach((key, t) -> out.add(new ServiceTotals(key.service(), key.direction(),
+        t.requests - Math.min(t.requests, t.r2xx + t.r3xx + t.r4xx + t.r5xx), t.r2xx, t.r3xx, t.r4xx, t.r5xx,
+        t.retries, t.cacheHits, t.cacheMisses, t.leaders, t.followers, t.ejections, t.latency.copy())));
+    out.sort(Comparator.comparing(ServiceTotals::service).thenComparing(ServiceTotals::direction));
+    return out;
   }
 
   private Bucket current(long now) {
@@ -177,9 +203,13 @@ public final class StatsAggregator {
   private record Key(String service, String direction) {
   }
 
+  private record Edge(String source, String destination) {
+  }
+
   private static final class Bucket {
     final long index;
     final Map<Key, Totals> services = new HashMap<>();
+    final Map<Edge, Totals> edges = new HashMap<>();
     final Set<String> nodes = new HashSet<>();
 
     Bucket(long index) {
@@ -236,9 +266,9 @@ public final class StatsAggregator {
       nodes.addAll(t.nodes);
     }
 
-    ServiceSummary summary(Key key, double seconds) {
+    ServiceSummary summary(String service, String direction, double seconds) {
       boolean timed = latency.getTotalCount() > 0;
-      return new ServiceSummary(key.service(), key.direction(), requests, requests / seconds,
+      return new ServiceSummary(service, direction, requests, requests / seconds,
           Math.min(requests, r5xx),
           ratio(requests - Math.min(requests, r5xx), requests),
           timed ? percentileMs(50) : null,

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.Function;
+import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,13 +19,18 @@ import org.jspecify.annotations.Nullable;
  *    "requests": 3000, "rps": 100.0, "errors": 30, "successRate": 0.99,
  *    "latencyMs": {"p50": 1.2, "p95": 8.1, "p99": 20.5},
  *    "cacheHitRatio": 0.8, "collapseRatio": 0.5, "retries": 12, "retriesPerSecond": 0.4,
- *    "ejections": 0, "sidecars": 2}]}
+ *    "ejections": 0, "sidecars": 2}],
+ *  "edges": [{"source": "frontend.shop.svc.cluster.local", "destination": "images.shop.svc.cluster.local",
+ *    "requests": 3000, "rps": 100.0, "successRate": 0.99, "latencyMs": {…}, …}]}
  * }</pre>
  *
  * A ratio or percentile with nothing to compute it from is {@code null}; so are {@code namespace}
  * and {@code name} when the service is not a cluster name ({@code name.namespace[.svc…]}), and
  * {@code pods} when the service is not in the mesh model. {@code pods.total} counts the
  * Service's endpoints, {@code pods.meshed} those whose pod's sidecar is connected.
+ * An edge is a call from one service to another as the callers' sidecars counted it, with the
+ * fields of a service entry.
+ * {@link #historyToTree} renders the history: {@code {"intervalSeconds": 5, "points": [view, …]}}.
  */
 public final class StatsJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,11 +58,7 @@ public final class StatsJson {
   }
 
   public static String toJson(StatsView view, Function<String, @Nullable Pods> pods) {
-    try {
-      return MAPPER.writeValueAsString(toTree(view, pods));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stats JSON: " + e.getMessage(), e);
-    }
+    return toJson(toTree(view, pods));
   }
 
   public static ObjectNode toTree(StatsView view) {
@@ -81,22 +84,50 @@ public final class StatsJson {
       } else {
         node.putObject("pods").put("meshed", pods.meshed()).put("total", pods.total());
       }
-      node.put("requests", s.requests());
-      node.put("rps", round(s.rps()));
-      node.put("errors", s.errors());
-      putNullable(node, "successRate", s.successRate());
-      ObjectNode latency = node.putObject("latencyMs");
-      putNullable(latency, "p50", s.p50Ms());
-      putNullable(latency, "p95", s.p95Ms());
-      putNullable(latency, "p99", s.p99Ms());
-      putNullable(node, "cacheHitRatio", s.cacheHitRatio());
-      putNullable(node, "collapseRatio", s.collapseRatio());
-      node.put("retries", s.retries());
-      node.put("retriesPerSecond", round(s.retriesPerSecond()));
-      node.put("ejections", s.ejections());
-      node.put("sidecars", s.sidecars());
+      putSummary(node, s);
+    }
+    ArrayNode edges = root.putArray("edges");
+    for (EdgeSummary e : view.edges()) {
+      ObjectNode node = edges.addObject();
+      node.put("source", e.source());
+      node.put("destination", e.destination());
+      putSummary(node, e.stats());
     }
     return root;
+  }
+
+  /** The history's body: the sampling interval and every view, oldest first. */
+  public static ObjectNode historyToTree(Duration interval, List<StatsView> views) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("intervalSeconds", interval.toMillis() / 1000.0);
+    ArrayNode points = root.putArray("points");
+    views.forEach(view -> points.add(toTree(view)));
+    return root;
+  }
+
+  public static String toJson(ObjectNode tree) {
+    try {
+      return MAPPER.writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stats JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static void putSummary(ObjectNode node, ServiceSummary s) {
+    node.put("requests", s.requests());
+    node.put("rps", round(s.rps()));
+    node.put("errors", s.errors());
+    putNullable(node, "successRate", s.successRate());
+    ObjectNode latency = node.putObject("latencyMs");
+    putNullable(latency, "p50", s.p50Ms());
+    putNullable(latency, "p95", s.p95Ms());
+    putNullable(latency, "p99", s.p99Ms());
+    putNullable(node, "cacheHitRatio", s.cacheHitRatio());
+    putNullable(node, "collapseRatio", s.collapseRatio());
+    node.put("retries", s.retries());
+    node.put("retriesPerSecond", round(s.retriesPerSecond()));
+    node.put("ejections", s.ejections());
+    node.put("sidecars", s.sidecars());
   }
 
   private static void putNullable(ObjectNode node, String field, @Nullable Double value) {

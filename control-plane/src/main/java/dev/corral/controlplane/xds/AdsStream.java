@@ -122,7 +122,7 @@ final class AdsStream {
       log.warn("[{}] {} ({}) rejected {} version {}: {}", id, known == null ? "?" : known.getId(),
           group, type, sent.version, message);
       tracker.nacked(id, type, sent.version, message, resources, policyIds);
-      metrics.nacks.labelValues(type.name()).inc();
+      metrics.nacks.labelValues(type.metricLabel()).inc();
       if (rewritten == null) {
         rewritten = request.toBuilder();
       }
@@ -134,7 +134,7 @@ final class AdsStream {
         // From publish, or from subscription for a sidecar that connected after the publish.
         publisher.publishedAtNanos(group, type, sent.version).ifPresent(at -> {
           long from = Math.max(at, subscribedAtNanos.getOrDefault(typeUrl, at));
-          metrics.pushLatency.labelValues(type.name())
+          metrics.pushLatency.labelValues(type.metricLabel())
               .observe((publisher.nanoTime().getAsLong() - from) / 1e9);
         });
       }
@@ -166,7 +166,7 @@ final class AdsStream {
         new Sent(response.getNonce(), response.getVersionInfo(), List.copyOf(names)));
     XdsType.ofTypeUrl(response.getTypeUrl()).ifPresent(type -> {
       tracker.sent(id, type, response.getVersionInfo());
-      metrics.pushes.labelValues(type.name()).inc();
+      metrics.pushes.labelValues(type.metricLabel()).inc();
     });
   }
 

@@ -29,6 +29,11 @@ public enum XdsType {
     return Optional.empty();
   }
 
+  /** The value of the {@code type} label on xDS metrics: lds, rds, cds, eds (as on the sidecar). */
+  String metricLabel() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The short name for a type URL, or the URL itself for a type Corral does not serve. */
   static String label(String typeUrl) {
     return ofTypeUrl(typeUrl).map(Enum::name).orElse(typeUrl);

@@ -142,8 +142,8 @@ class ApiServerTest {
         ct -> assertThat(ct).startsWith("text/plain"));
     assertThat(metrics.body())
         .contains("corral_xds_connected_sidecars 1.0")
-        .contains("corral_xds_pushes_total{type=\"CDS\"} 1.0")
-        .contains("corral_xds_push_latency_seconds_count{type=\"CDS\"} 1");
+        .contains("corral_xds_pushes_total{type=\"cds\"} 1.0")
+        .contains("corral_xds_push_latency_seconds_count{type=\"cds\"} 1");
     requests.onCompleted();
   }
 }

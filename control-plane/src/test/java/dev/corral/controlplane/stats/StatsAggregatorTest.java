@@ -116,6 +116,42 @@ class StatsAggregatorTest {
     assertThat(aggregator.rejected()).isEqualTo(3);
   }
 
+  @Test
+  void outboundEntriesOfAReportThatNamesItsServiceAreCallsBetweenServices() {
+    aggregator.add(report("frontend-0", service("images", 90, 1_000).setResponses5Xx(10).setResponses2Xx(80))
+        .toBuilder().setSourceService("frontend").build());
+    aggregator.add(report("checkout-0", service("images", 30, 1_000)).toBuilder().setSourceService("checkout").build());
+    aggregator.add(report("images-0", service("images", 120, 1_000).setDirection("inbound"))
+        .toBuilder().setSourceService("images").build());
+    aggregator.add(report("old-sidecar", service("images", 5, 1_000))); // names no source: no edge
+
+    StatsView view = aggregator.view();
+    assertThat(view.edges()).extracting(EdgeSummary::source, EdgeSummary::destination)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("checkout", "images"),
+            org.assertj.core.groups.Tuple.tuple("frontend", "images"));
+    ServiceSummary frontend = view.edges().get(1).stats();
+    assertThat(frontend.requests()).isEqualTo(90);
+    assertThat(frontend.successRate()).isCloseTo(80 / 90.0, within(1e-9));
+    assertThat(frontend.p99Ms()).isCloseTo(1.0, within(0.02));
+    assertThat(view.services()).extracting(ServiceSummary::requests).containsExactly(120L, 125L);
+  }
+
+  @Test
+  void countersSinceStartDoNotSlide() {
+    aggregator.add(report("a", service("images", 90, 2_000).setResponses5Xx(10).setRequests(100)
+        .setCacheHits(3).setCacheMisses(1).setRetries(4)));
+    clock.addAndGet(60_000);
+    aggregator.add(report("a", service("images", 10, 2_000)));
+
+    assertThat(aggregator.view().services().get(0).requests()).isEqualTo(10);
+    ServiceTotals totals = aggregator.sinceStart().get(0);
+    assertThat(totals.responses2xx()).isEqualTo(100);
+    assertThat(totals.responses5xx()).isEqualTo(10);
+    assertThat(totals.cacheHits()).isEqualTo(3);
+    assertThat(totals.retries()).isEqualTo(4);
+    assertThat(totals.latencyMicros().getTotalCount()).isEqualTo(100);
+  }
+
   private static StatsReport report(String node, ServiceStats.Builder... services) {
     StatsReport.Builder report = StatsReport.newBuilder().setNodeId(node);
     for (ServiceStats.Builder service : services) {

@@ -78,11 +78,21 @@ class StatsServiceRoundTripTest {
     StatsMetrics.register(registry, aggregator);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrometheusTextFormatWriter.create().write(out, registry.scrape());
+    String labels = "direction=\"outbound\",namespace=\"shop\"";
+    String service = "service=\"images.shop.svc.cluster.local\"";
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("corral_service_requests_per_second{direction=\"outbound\",service=\"images.shop.svc.cluster.local\"} 5.0")
-        .contains("corral_service_cache_hit_ratio{direction=\"outbound\",service=\"images.shop.svc.cluster.local\"} 0.9")
+        .contains("corral_service_requests_total{" + labels + ",response_class=\"2xx\"," + service + "} 140.0")
+        .contains("corral_service_requests_total{" + labels + ",response_class=\"5xx\"," + service + "} 10.0")
+        .contains("corral_service_cache_lookups_total{" + labels + ",result=\"hit\"," + service + "} 9.0")
+        .contains("corral_service_cache_lookups_total{" + labels + ",result=\"miss\"," + service + "} 1.0")
+        // 100 requests of 2 ms, 50 of 40 ms: cumulative buckets
+        .contains("corral_service_request_duration_seconds_bucket{" + labels + "," + service + ",le=\"0.001\"} 0")
+        .contains("corral_service_request_duration_seconds_bucket{" + labels + "," + service + ",le=\"0.0025\"} 100")
+        .contains("corral_service_request_duration_seconds_bucket{" + labels + "," + service + ",le=\"0.05\"} 150")
+        .contains("corral_service_request_duration_seconds_bucket{" + labels + "," + service + ",le=\"+Inf\"} 150")
+        .contains("corral_service_request_duration_seconds_count{" + labels + "," + service + "} 150")
         .contains("corral_stats_reporting_sidecars 2.0")
-        .doesNotContain("corral_service_collapse_ratio{");
+        .contains("corral_stats_rejected_entries_total 0.0");
 
     a.onCompleted();
     b.onCompleted();

@@ -158,7 +158,7 @@ class XdsServerTest {
     await().untilAsserted(() -> assertThat(sidecar.received).hasValue(5));
     Thread.sleep(QUIET.toMillis());
     assertThat(sidecar.received).as("and one more for the new CDS version").hasValue(5);
-    assertThat(publisher.metrics().nacks.labelValues("CDS").get()).isEqualTo(2.0);
+    assertThat(publisher.metrics().nacks.labelValues("cds").get()).isEqualTo(2.0);
   }
 
   @Test
@@ -272,7 +272,7 @@ class XdsServerTest {
     });
     assertThat(server.tracker().rejectedPolicies()).containsOnlyKeys("shop/BalancePolicy/a-lb");
     assertThat(publisher.metrics().pushLatency.collect().getDataPoints().stream()
-        .filter(d -> d.getLabels().get("type").equals("CDS")).mapToLong(d -> d.getCount()).sum())
+        .filter(d -> d.getLabels().get("type").equals("cds")).mapToLong(d -> d.getCount()).sum())
         .isEqualTo(1);
 
     sidecar.close();

@@ -40,6 +40,11 @@ public final class SidecarMetrics {
     return serviceStats;
   }
 
+  /** The registry holding every metric above (for tests that check names against docs/metrics.md). */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
   final Counter downstreamRequests = counter("corral_downstream_rq_total",
       "Requests received on a listener, by response class (1xx..5xx).", "listener", "response_class");
   final Histogram downstreamTime = histogram("corral_downstream_rq_time_seconds",

@@ -58,9 +58,10 @@ final class StatsDelta {
     return entry == null ? 0 : entry.counts[count.ordinal()];
   }
 
-  StatsReport toReport(String nodeId, long sequence) {
+  StatsReport toReport(String nodeId, String sourceService, long sequence) {
     StatsReport.Builder report = StatsReport.newBuilder()
         .setNodeId(nodeId)
+        .setSourceService(sourceService)
         .setSequence(sequence)
         .setIntervalStartUnixMs(startMillis <= endMillis ? startMillis : 0)
         .setIntervalEndUnixMs(startMillis <= endMillis ? endMillis : 0);

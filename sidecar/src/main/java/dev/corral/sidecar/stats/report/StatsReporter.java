@@ -43,6 +43,7 @@ public final class StatsReporter implements AutoCloseable {
   private final @Nullable ManagedChannel ownedChannel;
   private final ServiceStatsRecorder recorder;
   private final String nodeId;
+  private final String sourceService;
   private final Duration interval;
   private final Backoff reconnect;
   private final ScheduledExecutorService executor;
@@ -65,12 +66,13 @@ public final class StatsReporter implements AutoCloseable {
   private boolean closed;
 
   private StatsReporter(Channel channel, @Nullable ManagedChannel ownedChannel, ServiceStatsRecorder recorder,
-      String nodeId, Duration interval, Backoff reconnect, ScheduledExecutorService executor,
+      String nodeId, String sourceService, Duration interval, Backoff reconnect, ScheduledExecutorService executor,
       LongSupplier clockMillis) {
     this.stub = StatsServiceGrpc.newStub(requireNonNull(channel, "channel"));
     this.ownedChannel = ownedChannel;
     this.recorder = requireNonNull(recorder, "recorder");
     this.nodeId = requireNonNull(nodeId, "nodeId");
+    this.sourceService = requireNonNull(sourceService, "sourceService");
     this.interval = requireNonNull(interval, "interval");
     this.reconnect = requireNonNull(reconnect, "reconnect");
     this.executor = requireNonNull(executor, "executor");
@@ -83,11 +85,15 @@ public final class StatsReporter implements AutoCloseable {
 
   /**
    * A reporter on {@code channel}, which the caller owns. {@code executor} must run one task at a
-   * time (an event loop, or a single-threaded scheduler).
+   * time (an event loop, or a single-threaded scheduler). {@code sourceService} is the service of
+   * this sidecar's pod (the bootstrap's {@code node.cluster}; may be empty): the caller of every
+   * outbound entry it reports.
    */
   public static StatsReporter create(Channel channel, ServiceStatsRecorder recorder, String nodeId,
-      Duration interval, Backoff reconnect, ScheduledExecutorService executor, LongSupplier clockMillis) {
-    return new StatsReporter(channel, null, recorder, nodeId, interval, reconnect, executor, clockMillis);
+      String sourceService, Duration interval, Backoff reconnect, ScheduledExecutorService executor,
+      LongSupplier clockMillis) {
+    return new StatsReporter(channel, null, recorder, nodeId, sourceService, interval, reconnect, executor,
+        clockMillis);
   }
 
   /**
@@ -95,7 +101,7 @@ public final class StatsReporter implements AutoCloseable {
    * {@code group} (a channel of {@code channelType}); ticks run on {@code executor}.
    */
   public static StatsReporter connect(StatsReporterConfig config, ServiceStatsRecorder recorder, String nodeId,
-      EventLoopGroup group, Class<? extends io.netty.channel.Channel> channelType,
+      String sourceService, EventLoopGroup group, Class<? extends io.netty.channel.Channel> channelType,
       ScheduledExecutorService executor) {
     ManagedChannel channel = NettyChannelBuilder.forTarget(config.address())
         .usePlaintext()
@@ -104,7 +110,8 @@ public final class StatsReporter implements AutoCloseable {
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .build();
-    return new StatsReporter(channel, channel, recorder, nodeId, config.interval(), DEFAULT_RECONNECT, executor,
+    return new StatsReporter(channel, channel, recorder, nodeId, sourceService, config.interval(), DEFAULT_RECONNECT,
+        executor,
         System::currentTimeMillis);
   }
 
@@ -148,7 +155,7 @@ public final class StatsReporter implements AutoCloseable {
     StatsDelta sent = pending;
     pending = new StatsDelta();
     unacked.put(seq, sent);
-    current.onNext(sent.toReport(nodeId, seq));
+    current.onNext(sent.toReport(nodeId, sourceService, seq));
   }
 
   private void open() {

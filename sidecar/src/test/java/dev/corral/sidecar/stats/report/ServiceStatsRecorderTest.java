@@ -89,7 +89,7 @@ class ServiceStatsRecorderTest {
     recorder.requestDone("images", 500, 2_000);
     recorder.drainInto(pending);
 
-    ServiceStats stats = pending.toReport("node", 1).getServices(0);
+    ServiceStats stats = pending.toReport("node", "", 1).getServices(0);
     assertThat(stats.getRequests()).isEqualTo(2);
     assertThat(stats.getResponses5Xx()).isEqualTo(1);
   }
@@ -113,6 +113,6 @@ class ServiceStatsRecorderTest {
   private static StatsReport drain(ServiceStatsRecorder recorder) {
     StatsDelta delta = new StatsDelta();
     recorder.drainInto(delta);
-    return delta.toReport("node", 1);
+    return delta.toReport("node", "", 1);
   }
 }

@@ -26,7 +26,8 @@ class StatsReporterTest {
   private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   private final ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
   private final ServiceStatsRecorder recorder = ServiceStatsRecorder.create();
-  private final StatsReporter reporter = StatsReporter.create(channel, recorder, "pod-a.shop", Duration.ofSeconds(5),
+  private final StatsReporter reporter = StatsReporter.create(channel, recorder, "pod-a.shop",
+      "frontend.shop.svc.cluster.local", Duration.ofSeconds(5),
       Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(1)), executor, System::currentTimeMillis);
   private final FakeStatsService service = new FakeStatsService();
   private Server server;
@@ -53,6 +54,7 @@ class StatsReporterTest {
     await().until(() -> service.reports.size() == 2);
 
     assertThat(service.reports.get(0).getNodeId()).isEqualTo("pod-a.shop");
+    assertThat(service.reports.get(0).getSourceService()).isEqualTo("frontend.shop.svc.cluster.local");
     assertThat(service.reports).extracting(StatsReport::getSequence).containsExactly(1L, 2L);
     assertThat(service.reports.get(0).getServices(0).getRequests()).isEqualTo(2);
     assertThat(service.reports.get(1).getServices(0).getRequests()).isEqualTo(1);
