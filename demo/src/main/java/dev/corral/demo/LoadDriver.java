@@ -35,6 +35,9 @@ final class LoadDriver {
   private final LongAdder errors = new LongAdder();
   private final LongAdder cacheable = new LongAdder();
   private final LongAdder hits = new LongAdder();
+  /** Why requests failed: "status 504", "HttpTimeoutException", "range bytes differ", … */
+  private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> failures =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean running = true;
 
   LoadDriver(int outboundPort, int concurrency) {
@@ -117,29 +120,33 @@ final class LoadDriver {
       }
     }
     long start = System.nanoTime();
-    boolean ok;
+    String failure;
     String cacheStatus = null;
     try {
       HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
       cacheStatus = r.headers().firstValue("cache-status").orElse(null);
-      if (id < 0) {
-        ok = r.statusCode() == 200;
-      } else if (range) {
-        ok = r.statusCode() == 206 && Arrays.equals(r.body(), ImageBackend.bytes(id, from, to));
+      int expected = range ? 206 : 200;
+      if (r.statusCode() != expected) {
+        failure = "status " + r.statusCode();
+      } else if (range && !Arrays.equals(r.body(), ImageBackend.bytes(id, from, to))) {
+        failure = "range bytes differ";
+      } else if (!range && id >= 0 && r.body().length != to) {
+        failure = "short body";
       } else {
-        ok = r.statusCode() == 200 && r.body().length == to;
+        failure = null;
       }
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
         running = false;
       }
-      ok = false;
+      failure = e.getClass().getSimpleName();
     }
     interval.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
     requests.increment();
-    if (!ok) {
+    if (failure != null) {
       errors.increment();
+      failures.computeIfAbsent(failure, f -> new LongAdder()).increment();
     }
     if (!range && id >= 0 && cacheStatus != null && cacheStatus.contains("; hit")) {
       hits.increment();
@@ -158,6 +165,10 @@ final class LoadDriver {
             + "cache hits %d%% of image GETs%n",
         t.requests(), seconds, t.requests() / seconds, t.errors(), h.getValueAtPercentile(50) / 1000.0,
         h.getValueAtPercentile(99) / 1000.0, t.cacheable() == 0 ? 0 : 100 * t.hits() / t.cacheable());
+    if (!failures.isEmpty()) {
+      out.println("caller errors: " + new java.util.TreeMap<>(failures).entrySet().stream()
+          .map(e -> e.getValue().sum() + " × " + e.getKey()).collect(java.util.stream.Collectors.joining(", ")));
+    }
   }
 
   void close() {
