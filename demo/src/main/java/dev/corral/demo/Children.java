@@ -41,6 +41,9 @@ final class Children {
 
   /** Fails with the child's log when one of them exited. */
   synchronized void checkAlive() {
+    if (stopped) {
+      return; // stopping on purpose (Ctrl-C): exits are expected
+    }
     for (Child c : children) {
       if (!c.process().isAlive()) {
         throw new IllegalStateException(c.name() + " exited with " + c.process().exitValue() + "; its log ("
