@@ -31,7 +31,10 @@ class DemoE2E {
   private Path output;
 
   @AfterEach
-  void cleanUp() {
+  void cleanUp() throws IOException {
+    if (output != null) {
+      Files.deleteIfExists(output);
+    }
     if (demo != null) {
       demo.descendants().forEach(ProcessHandle::destroyForcibly);
       demo.destroyForcibly();
