@@ -248,7 +248,7 @@ public final class ControlPlane implements AutoCloseable {
     private final MeshModelSource source;
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private PrometheusRegistry registry = new PrometheusRegistry();
-    private PlacementFilters placementFilters = PlacementFilters.none();
+    private PlacementFilters placementFilters = PlacementFilters.fromPolicies();
     private String address = "0.0.0.0";
     private int xdsPort = WellKnown.CONTROL_PLANE_ADS_PORT;
     private int httpPort = WellKnown.CONTROL_PLANE_HTTP_PORT;

@@ -192,6 +192,127 @@ class LocalModeE2E {
   }
 
   @Test
+  void serverPlacementCollapsesConcurrentIdenticalGetsInFrontOfTheBackend() throws Exception {
+    // Only images-0 (alpha, whose sidecar runs here) backs images, so every call crosses its inbound listener.
+    write("images.yaml", service("images") + slice("images-0", "images", alpha.port(), "images-0", "zone-a"));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(bodies(frontend.outbound, 6)).containsOnly("backend alpha"));
+    alpha.handler(slow("backend alpha", "no-store"));
+    write("images-collapse.yaml", """
+        apiVersion: corral.dev/v1alpha1
+        kind: CollapsePolicy
+        metadata: {name: images, namespace: shop}
+        spec:
+          targetRef: {kind: Service, name: images}
+          placement: Server
+        """);
+    int[] round = {0};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> concurrentGets("/collapse/" + round[0]++, 12).upstream() == 1);
+
+    Burst burst = concurrentGets("/collapse/final", 16);
+    assertThat(burst.statuses()).containsOnly(200);
+    assertThat(burst.upstream()).as("origin requests for 16 concurrent identical GETs").isEqualTo(1);
+    assertThat(burst.followers()).isPositive();
+    // The caller's outbound listener has no collapser (Server placement): the followers were
+    // collapsed by images-0's sidecar, which says so in the control plane's stats.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(serviceStats("images.shop.svc.cluster.local", "inbound").get("collapseRatio").asDouble())
+            .isPositive());
+  }
+
+  @Test
+  void clientPlacementServesRepeatedGetsFromTheCallersSidecar() throws Exception {
+    awaitRouted();
+    for (HttpBackend b : List.of(alpha, beta, gamma)) {
+      b.handler(slow("backend " + b.name(), "max-age=60"));
+    }
+    write("images-cache.yaml", """
+        apiVersion: corral.dev/v1alpha1
+        kind: CachePolicy
+        metadata: {name: images, namespace: shop}
+        spec:
+          targetRef: {kind: Service, name: images}
+          placement: Client
+          maxSize: 8Mi
+        """);
+    int[] round = {0};
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      String path = "/cache/" + round[0]++;
+      get(frontend.outbound, "images", path);
+      String status = get(frontend.outbound, "images", path).header("cache-status");
+      return status != null && status.contains("hit");
+    });
+
+    int before = originRequests("/cache/final");
+    RawHttpConnection.Response first = get(frontend.outbound, "images", "/cache/final");
+    assertThat(first.header("cache-status")).contains("fwd=uri-miss", "stored");
+    for (int i = 0; i < 5; i++) {
+      RawHttpConnection.Response again = get(frontend.outbound, "images", "/cache/final");
+      assertThat(again.status()).isEqualTo(200);
+      assertThat(again.body()).isEqualTo(first.body());
+      assertThat(again.header("cache-status")).startsWith("corral; hit");
+    }
+    assertThat(originRequests("/cache/final") - before).isEqualTo(1);
+    // Another Service of the mesh is not cached: its routes carry FilterConfig{disabled: true}.
+    assertThat(get(frontend.outbound, "frontend", "/").header("cache-status")).isNull();
+  }
+
+  private record Burst(List<Integer> statuses, int upstream, int followers) {}
+
+  /** {@code n} concurrent identical GETs through the frontend's sidecar; counts what reached a backend. */
+  private Burst concurrentGets(String path, int n) throws Exception {
+    int before = originRequests(path);
+    List<java.util.concurrent.Future<RawHttpConnection.Response>> futures = new ArrayList<>();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return get(frontend.outbound, "images", path);
+        }));
+      }
+      go.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      int followers = 0;
+      for (var f : futures) {
+        RawHttpConnection.Response r = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        statuses.add(r.status());
+        followers += "follower".equals(r.header("x-corral-collapsed")) ? 1 : 0;
+      }
+      return new Burst(statuses, originRequests(path) - before, followers);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private int originRequests(String path) {
+    int n = 0;
+    for (HttpBackend b : List.of(alpha, beta, gamma)) {
+      n += (int) b.seen().stream().filter(s -> s.uri().equals(path)).count();
+    }
+    return n;
+  }
+
+  /** Answers {@code body} after 300 ms with {@code Cache-Control: cacheControl}. */
+  private static com.sun.net.httpserver.HttpHandler slow(String body, String cacheControl) {
+    return exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("cache-control", cacheControl);
+      exchange.sendResponseHeaders(200, bytes.length);
+      exchange.getResponseBody().write(bytes);
+      exchange.close();
+    };
+  }
+
+  @Test
   void aBrokenFileKeepsThePreviousConfigAndIsReported() throws Exception {
     awaitRouted();
     String before = awaitSettledXds();

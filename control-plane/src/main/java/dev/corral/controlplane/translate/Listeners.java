@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The two listeners of a sidecar: outbound (the app's calls, routed by RDS {@code outbound}) and
@@ -39,14 +40,16 @@ final class Listeners {
     return listener(Names.OUTBOUND, node.listenAddress(), node.outboundPort(), hcm);
   }
 
-  static Listener inbound(NodeContext node, String appCluster, List<HttpFilter> serverFilters) {
+  static Listener inbound(NodeContext node, String appCluster, List<HttpFilter> serverFilters,
+      Map<String, Any> routeFilters) {
     RouteConfiguration routes = RouteConfiguration.newBuilder()
         .setName(Names.INBOUND)
         .addVirtualHosts(VirtualHost.newBuilder().setName(Names.INBOUND).addDomains("*")
             .addRoutes(Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
                 // No timeout of its own: the caller's sidecar times the request.
                 .setRoute(RouteAction.newBuilder().setCluster(appCluster)
-                    .setTimeout(com.google.protobuf.Duration.getDefaultInstance()))))
+                    .setTimeout(com.google.protobuf.Duration.getDefaultInstance()))
+                .putAllTypedPerFilterConfig(routeFilters)))
         .build();
     HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
         .setStatPrefix(Names.INBOUND)

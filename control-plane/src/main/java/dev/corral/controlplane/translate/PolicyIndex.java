@@ -3,6 +3,9 @@ package dev.corral.controlplane.translate;
 import static java.util.Objects.requireNonNull;
 
 import dev.corral.api.v1alpha1.BalancePolicySpec;
+import dev.corral.api.v1alpha1.CachePolicySpec;
+import dev.corral.api.v1alpha1.CollapsePolicySpec;
+import dev.corral.api.v1alpha1.Placement;
 import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyAttachment;
@@ -16,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which policies shaped which generated resource, for one model, so that a NACK can be pinned on
@@ -25,7 +30,11 @@ import java.util.TreeSet;
  *   <li>CDS {@code outbound|<port>||<fqdn>}: the BalancePolicy in force for the Service;
  *   <li>RDS {@code outbound}: every BalancePolicy in force that sets route fields (timeouts,
  *       retries, hashOn), since they share the one route table;
- *   <li>EDS and LDS: none yet (LDS will name Cache/CollapsePolicies with {@link PlacementFilters}).
+ *   <li>LDS {@code outbound} and RDS {@code outbound}: every Cache/CollapsePolicy in force with
+ *       Client placement (the listener holds the filter, the routes its config);
+ *   <li>LDS {@code inbound}: every Cache/CollapsePolicy in force with Server placement (the one
+ *       name is shared by every pod's inbound listener, so this over-approximates per pod);
+ *   <li>EDS: none.
  * </ul>
  */
 public final class PolicyIndex implements PolicyResolver {
@@ -59,6 +68,8 @@ public final class PolicyIndex implements PolicyResolver {
         add(byType, XdsType.RDS, Names.OUTBOUND, id);
       }
     }
+    placement(model, PolicyKind.CACHE, CachePolicySpec::getPlacement, byType);
+    placement(model, PolicyKind.COLLAPSE, CollapsePolicySpec::getPlacement, byType);
     byType.replaceAll((t, m) -> {
       m.replaceAll((name, ids) -> Set.copyOf(ids));
       return Map.copyOf(m);
@@ -71,6 +82,23 @@ public final class PolicyIndex implements PolicyResolver {
     Set<String> ids = new TreeSet<>();
     byType.values().forEach(names -> names.values().forEach(ids::addAll));
     return ids;
+  }
+
+  private static <S> void placement(MeshModel model, PolicyKind<S> kind,
+      Function<S, @Nullable Placement> placement, Map<XdsType, Map<String, Set<String>>> byType) {
+    for (PolicyAttachment<S> a : model.attachments(kind)) {
+      if (!model.services().containsKey(a.service())) {
+        continue;
+      }
+      Policy<S> p = a.winner();
+      String id = Names.policyId(p.namespace(), p.kind().kind(), p.name());
+      if (placement.apply(p.spec()) == Placement.SERVER) {
+        add(byType, XdsType.LDS, Names.INBOUND, id);
+      } else {
+        add(byType, XdsType.LDS, Names.OUTBOUND, id);
+        add(byType, XdsType.RDS, Names.OUTBOUND, id);
+      }
+    }
   }
 
   @Override

@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
  *       Service port, with the Service's host names (with and without the port for its first
  *       port), routing everything to the port's cluster with the policy's timeout, retries and
  *       hash policy;
- *   <li>the listener {@code outbound} on the node's outbound port (RDS {@code outbound});
- *   <li>when the node's app port is known: the listener {@code inbound} on its inbound port and the
+ *   <li>the listener {@code outbound} on the node's outbound port (RDS {@code outbound}), with the
+ *       Client-placement cache / collapse filters; each route's {@code typed_per_filter_config}
+ *       turns them on (the policy's config) or off for its Service ({@link PlacementFilters});
+ *   <li>when the node's app port is known: the listener {@code inbound} on its inbound port, with
+ *       the Server-placement filters of the node's own Service, and the
  *       STATIC cluster {@code inbound|<app port>||} of 127.0.0.1:&lt;app port&gt;.
  * </ul>
  */
@@ -46,9 +49,9 @@ public final class Translator {
 
   private Translator() {}
 
-  /** With only the router in each listener (see {@link PlacementFilters}). */
+  /** With the cache and collapse filters the model's policies ask for. */
   public static XdsResources translate(MeshModel model, NodeContext node) {
-    return translate(model, node, PlacementFilters.none());
+    return translate(model, node, PlacementFilters.fromPolicies());
   }
 
   public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters) {
@@ -88,7 +91,8 @@ public final class Translator {
           }
           vh.addDomains(host + ":" + port.port());
         }
-        vh.addRoutes(Routes.catchAll(clusterName, spec));
+        vh.addRoutes(Routes.catchAll(clusterName, spec).toBuilder()
+            .putAllTypedPerFilterConfig(filters.clientRoute(model, key)));
         outboundRoutes.addVirtualHosts(vh);
       }
     }
@@ -98,7 +102,8 @@ public final class Translator {
     if (appPort.isPresent()) {
       String inbound = Names.inboundCluster(appPort.getAsInt());
       clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
-      listeners.add(Listeners.inbound(node, inbound, filters.server(model, node)));
+      listeners.add(Listeners.inbound(node, inbound, filters.server(model, node),
+          filters.serverRoute(model, node)));
     }
     return new XdsResources(clusters, endpoints, listeners, List.of(outboundRoutes.build()));
   }

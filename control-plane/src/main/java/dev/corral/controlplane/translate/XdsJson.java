@@ -21,6 +21,10 @@ public final class XdsJson {
       .add(LeastRequest.getDescriptor())
       .add(TypedStruct.getDescriptor())
       .add(PreviousHostsPredicate.getDescriptor())
+      .add(io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig.getDescriptor())
+      .add(io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor())
+      .add(dev.corral.api.proto.CacheStore.getDescriptor())
+      .add(dev.corral.api.proto.CollapseConfig.getDescriptor())
       .build();
 
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);

@@ -27,7 +27,12 @@ class SidecarAcceptsTranslationTest {
   static Stream<Arguments> translations() {
     MeshModel examples = TranslatorGoldenTest.load(TranslatorGoldenTest.EXAMPLES_MESH);
     MeshModel policies = TranslatorGoldenTest.load(TranslatorGoldenTest.POLICIES);
+    MeshModel placement = TranslatorGoldenTest.load(PlacementFiltersTest.PLACEMENT);
     return Stream.of(
+        Arguments.of("placement/web (Client cache and collapse)",
+            Translator.translate(placement, PlacementFiltersTest.WEB)),
+        Arguments.of("placement/images (Server collapse)",
+            Translator.translate(placement, PlacementFiltersTest.IMAGES)),
         Arguments.of("examples/frontend", Translator.translate(examples, TranslatorGoldenTest.FRONTEND)),
         Arguments.of("examples/images", Translator.translate(examples, TranslatorGoldenTest.IMAGES)),
         Arguments.of("policies/catalog", Translator.translate(policies, TranslatorGoldenTest.CATALOG)),

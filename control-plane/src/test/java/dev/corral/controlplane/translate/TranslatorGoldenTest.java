@@ -55,6 +55,13 @@ class TranslatorGoldenTest {
     check("policies-catalog.json", Translator.translate(load(POLICIES), CATALOG));
   }
 
+  @Test
+  void cacheAndCollapseByPlacement() throws IOException {
+    MeshModel placement = load(PlacementFiltersTest.PLACEMENT);
+    check("placement-web.json", Translator.translate(placement, PlacementFiltersTest.WEB));
+    check("placement-images.json", Translator.translate(placement, PlacementFiltersTest.IMAGES));
+  }
+
   private static void check(String name, XdsResources resources) throws IOException {
     assertThat(resources.consistencyProblems()).isEmpty();
     String actual = XdsJson.print(resources);
