@@ -43,6 +43,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The webhook's serving certificate: either made at start (a self-signed CA, and a server
@@ -110,16 +111,58 @@ public record WebhookCertificates(PrivateKey key, List<X509Certificate> chain, S
    */
   public static WebhookCertificates fromDirectory(Path dir) {
     try {
-      List<X509Certificate> chain = certificates(dir.resolve("tls.crt"));
-      if (chain.isEmpty()) {
-        throw new IllegalArgumentException(dir.resolve("tls.crt") + ": no certificate");
-      }
-      PrivateKey key = privateKey(dir.resolve("tls.key"));
       Path caFile = dir.resolve("ca.crt");
-      String ca = Files.exists(caFile) ? Files.readString(caFile) : pem(chain.get(chain.size() - 1));
-      return new WebhookCertificates(key, chain, ca);
-    } catch (IOException | GeneralSecurityException e) {
+      return fromPem(Files.readString(dir.resolve("tls.crt")), Files.readString(dir.resolve("tls.key")),
+          Files.exists(caFile) ? Files.readString(caFile) : null);
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot read the webhook certificate from " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * From PEM text: the certificate chain, its key, and the CA ({@code null}: the chain's last
+   * certificate).
+   */
+  public static WebhookCertificates fromPem(String chainPem, String keyPem, @Nullable String caPem) {
+    try {
+      List<X509Certificate> chain = certificates(chainPem);
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("tls.crt: no certificate");
+      }
+      return new WebhookCertificates(privateKey(keyPem), chain, caPem != null ? caPem : pem(chain.get(chain.size() - 1)));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** The server certificate and its issuers, PEM (what {@code tls.crt} holds). */
+  public String chainPem() {
+    StringBuilder out = new StringBuilder();
+    chain.forEach(c -> out.append(pem(c)));
+    return out.toString();
+  }
+
+  /** The key as PKCS#8 PEM (what {@code tls.key} holds). */
+  public String keyPem() {
+    return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /** Whether the server certificate is valid for {@code dnsNames} until {@code until}. */
+  public boolean covers(List<String> dnsNames, Instant until) {
+    X509Certificate server = chain.get(0);
+    if (server.getNotAfter().toInstant().isBefore(until)) {
+      return false;
+    }
+    try {
+      java.util.Collection<List<?>> sans = server.getSubjectAlternativeNames();
+      List<Object> names = new ArrayList<>();
+      if (sans != null) {
+        sans.forEach(san -> names.add(san.get(1)));
+      }
+      return names.containsAll(dnsNames);
+    } catch (java.security.cert.CertificateParsingException e) {
+      return false;
     }
   }
 
@@ -171,9 +214,9 @@ public record WebhookCertificates(PrivateKey key, List<X509Certificate> chain, S
     return out.toString();
   }
 
-  private static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+  private static List<X509Certificate> certificates(String pem) throws IOException, GeneralSecurityException {
     List<X509Certificate> out = new ArrayList<>();
-    try (Reader r = Files.newBufferedReader(file); PEMParser parser = new PEMParser(r)) {
+    try (Reader r = new java.io.StringReader(pem); PEMParser parser = new PEMParser(r)) {
       JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
       for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
         if (o instanceof org.bouncycastle.cert.X509CertificateHolder holder) {
@@ -184,8 +227,8 @@ public record WebhookCertificates(PrivateKey key, List<X509Certificate> chain, S
     return out;
   }
 
-  private static PrivateKey privateKey(Path file) throws IOException {
-    try (Reader r = Files.newBufferedReader(file); PEMParser parser = new PEMParser(r)) {
+  private static PrivateKey privateKey(String pem) throws IOException {
+    try (Reader r = new java.io.StringReader(pem); PEMParser parser = new PEMParser(r)) {
       Object o = parser.readObject();
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
       if (o instanceof PEMKeyPair pair) {
@@ -194,7 +237,7 @@ public record WebhookCertificates(PrivateKey key, List<X509Certificate> chain, S
       if (o instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);
       }
-      throw new IOException(file + ": no PEM private key");
+      throw new IOException("tls.key: no PEM private key");
     }
   }
 }

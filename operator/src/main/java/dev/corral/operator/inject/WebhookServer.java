@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * The JDK's HTTPS server is enough for admission traffic (a request per pod created) and needs no
  * event-loop code.
  *
- * <p>RBAC: {@code get} namespaces (their inject label), {@code get} and {@code patch}
- * mutatingwebhookconfigurations (the caBundle; not when a certificate directory is given).
+ * <p>RBAC: {@code get} namespaces (their inject label); unless a certificate directory is given,
+ * {@code get} and {@code patch} mutatingwebhookconfigurations (the caBundle) and {@code get},
+ * {@code create}, {@code update} secrets in its namespace ({@link SharedCertificate}).
  */
 public final class WebhookServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
@@ -82,8 +83,9 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   /**
-   * Starts the webhook: makes (or reads) the serving certificate, patches its CA into the
-   * webhook configuration's caBundle when it made it, and serves {@code POST /inject}.
+   * Starts the webhook: takes the serving certificate from {@code options.certDir()}, or else
+   * from the Secret the replicas share (generating it when absent or due), patches its CA into
+   * the webhook configuration's caBundle in the latter case, and serves {@code POST /inject}.
    *
    * @throws IOException when the port cannot be bound
    */
@@ -99,7 +101,7 @@ public final class WebhookServer implements AutoCloseable {
     } else {
       List<String> names = new java.util.ArrayList<>(WebhookCertificates.serviceNames(options.service(), options.namespace()));
       names.addAll(options.extraDnsNames());
-      certificates = WebhookCertificates.generate(names, List.of());
+      certificates = SharedCertificate.loadOrCreate(client, options.namespace(), names);
       patchCaBundle(client, options.webhookConfiguration(), certificates.caBundle());
     }
     AdmissionHandler handler = new AdmissionHandler(new SidecarInjector(injection),

@@ -73,6 +73,18 @@ class WebhookServerTest {
   }
 
   @Test
+  void twoReplicasShareOneCertificateThroughASecret() throws Exception {
+    try (WebhookServer first = WebhookServer.start(client, CONFIG, options(null));
+        WebhookServer second = WebhookServer.start(client, CONFIG, options(null))) {
+      assertThat(second.certificates().caPem()).isEqualTo(first.certificates().caPem());
+      assertThat(webhookCaBundle()).isEqualTo(first.certificates().caBundle());
+      assertThat(client.secrets().inNamespace("corral-system").withName("corral-webhook-tls").get().getType())
+          .isEqualTo("kubernetes.io/tls");
+      assertThat(post(second, trusting(first.certificates().caPem())).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void aClientThatDoesNotTrustTheCaCannotConnect() throws Exception {
     try (WebhookServer server = WebhookServer.start(client, CONFIG, options(null))) {
       String otherCa = WebhookCertificates.generate(List.of("localhost"), List.of()).caPem();
