@@ -30,6 +30,17 @@ final class SharedCertificate {
   private SharedCertificate() {}
 
   static WebhookCertificates loadOrCreate(KubernetesClient client, String namespace, List<String> dnsNames) {
+    try {
+      return shared(client, namespace, dnsNames);
+    } catch (KubernetesClientException e) {
+      // E.g. no RBAC on secrets: one replica still works with a certificate of its own.
+      log.warn("cannot share the webhook certificate through Secret {}/{} ({}): using one of this replica's own;"
+          + " with several replicas, the caBundle fits only the last one started", namespace, SECRET, e.getMessage());
+      return WebhookCertificates.generate(dnsNames, List.of());
+    }
+  }
+
+  private static WebhookCertificates shared(KubernetesClient client, String namespace, List<String> dnsNames) {
     for (int attempt = 0; attempt < 3; attempt++) {
       Secret existing = client.secrets().inNamespace(namespace).withName(SECRET).get();
       WebhookCertificates current = existing == null ? null : read(existing);
