@@ -45,16 +45,16 @@ public record InjectionConfig(String version, String sidecarImage, String initIm
   }
 
   /**
-   * Defaults for {@code version}'s images: 100m CPU and 128Mi requested, 256Mi limit (the sidecar's
+   * Defaults for {@code version}'s images: 50m CPU and 128Mi requested, 384Mi limit (the sidecar's
    * heap and direct memory are capped by its JVM flags, sidecar/jvm.options), the image's own
    * flags, the control plane at {@value #DEFAULT_CONTROL_PLANE_ADDRESS}, and the cloud metadata
    * address 169.254.169.254/32 never redirected (node credentials must not go through a proxy).
    */
   public static InjectionConfig defaults(String version) {
     ResourceRequirements resources = new ResourceRequirementsBuilder()
-        .addToRequests("cpu", new Quantity("100m"))
+        .addToRequests("cpu", new Quantity("50m"))
         .addToRequests("memory", new Quantity("128Mi"))
-        .addToLimits("memory", new Quantity("256Mi"))
+        .addToLimits("memory", new Quantity("384Mi"))
         .build();
     return new InjectionConfig(version, "ghcr.io/corral-mesh/sidecar:" + version, "ghcr.io/corral-mesh/init:" + version,
         resources, List.of(), DEFAULT_CONTROL_PLANE_ADDRESS, List.of(), List.of(), List.of("169.254.169.254/32"));
