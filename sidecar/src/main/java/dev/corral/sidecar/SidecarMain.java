@@ -1,14 +1,19 @@
 package dev.corral.sidecar;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.corral.sidecar.bootstrap.BootstrapLoader;
 import dev.corral.sidecar.bootstrap.ConfigException;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -26,9 +31,28 @@ import sun.misc.Signal;
 public final class SidecarMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(SidecarMain.class);
 
-  @Option(names = "--bootstrap", required = true, paramLabel = "FILE",
-      description = "Envoy v3 Bootstrap, YAML or JSON. Supported fields: docs/bootstrap.md.")
-  Path bootstrap;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  BootstrapSource bootstrap;
+
+  /** Where the bootstrap comes from: a file, or the text itself (what the injector hands an injected pod). */
+  static final class BootstrapSource {
+    @Option(names = "--bootstrap", required = true, paramLabel = "FILE",
+        description = "Envoy v3 Bootstrap, YAML or JSON. Supported fields: docs/bootstrap.md.")
+    @Nullable Path file;
+
+    @Option(names = "--bootstrap-yaml", required = true, paramLabel = "YAML",
+        description = "The bootstrap itself, YAML or JSON (like Envoy's --config-yaml, but instead of a file).")
+    @Nullable String yaml;
+
+    Bootstrap load() {
+      return file != null ? BootstrapLoader.load(file) : BootstrapLoader.parse(requireNonNull(yaml), "--bootstrap-yaml");
+    }
+
+    @Override
+    public String toString() {
+      return file != null ? file.toString() : "--bootstrap-yaml";
+    }
+  }
 
   @Option(names = "--concurrency", paramLabel = "N",
       description = "Event-loop threads (default: the number of cores).")
@@ -46,7 +70,7 @@ public final class SidecarMain implements Callable<Integer> {
   public Integer call() throws Exception {
     Sidecar sidecar;
     try {
-      sidecar = new Sidecar(BootstrapLoader.load(bootstrap), concurrency);
+      sidecar = new Sidecar(bootstrap.load(), concurrency);
     } catch (ConfigException e) {
       System.err.println("corral sidecar: " + bootstrap + ": " + e.getMessage());
       return 2;

@@ -43,4 +43,28 @@ class SidecarMainTest {
 
     assertThat(code).isEqualTo(2);
   }
+
+  @Test
+  void readsTheBootstrapFromTheCommandLineText() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = new CommandLine(new SidecarMain()).execute("--bootstrap-yaml", "node: {id: a.b, color: red}");
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--bootstrap-yaml").contains("color");
+  }
+
+  @Test
+  void refusesBothBootstrapSources(@TempDir Path dir) {
+    int code = new CommandLine(new SidecarMain()).execute(
+        "--bootstrap", dir.resolve("b.yaml").toString(), "--bootstrap-yaml", "node: {id: a}");
+
+    assertThat(code).isEqualTo(2);
+  }
 }

@@ -1,6 +1,12 @@
 package dev.corral.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -9,8 +15,10 @@ import java.util.Objects;
 /** How callers balance, time out, retry and protect themselves when they call the target Service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"targetRef", "algorithm", "hashOn", "healthyPanicThreshold", "timeouts", "retries", "healthCheck", "outlierDetection", "circuitBreaker"})
+@ValidationRule(value = Schema.HASH_ON_RULE, message = Schema.HASH_ON_MESSAGE)
 public final class BalancePolicySpec {
   /** The Service this policy applies to. */
+  @Required
   @JsonProperty("targetRef")
   private TargetRef targetRef;
   /** Load-balancing algorithm; RoundRobin when absent. */
@@ -20,6 +28,8 @@ public final class BalancePolicySpec {
   @JsonProperty("hashOn")
   private HashOn hashOn;
   /** Percent; below it, balance over all hosts (0 disables). */
+  @Min(0)
+  @Max(100)
   @JsonProperty("healthyPanicThreshold")
   private Integer healthyPanicThreshold;
   /** Request, connect and idle timeouts. */
@@ -119,8 +129,10 @@ public final class BalancePolicySpec {
   /** The request property a consistent hash is computed over; exactly one is set. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"header", "cookie", "sourceIP", "path"})
+  @ValidationRule(value = Schema.HASH_ON_ONE_RULE, message = Schema.HASH_ON_ONE_MESSAGE)
   public static final class HashOn {
     /** Hash on this request header. */
+    @Pattern(Schema.TOKEN)
     @JsonProperty("header")
     private String header;
     /** Hash on this cookie, issued when absent (sticky sessions). */
@@ -181,12 +193,16 @@ public final class BalancePolicySpec {
     @JsonPropertyOrder({"name", "ttl", "path"})
     public static final class Cookie {
       /** Cookie name. */
+      @Required
+      @Pattern(Schema.TOKEN)
       @JsonProperty("name")
       private String name;
       /** Cookie lifetime (duration). */
+      @Pattern(Schema.DURATION)
       @JsonProperty("ttl")
       private String ttl;
       /** Cookie path. */
+      @Pattern(Schema.PATH)
       @JsonProperty("path")
       private String path;
 
@@ -233,12 +249,15 @@ public final class BalancePolicySpec {
   @JsonPropertyOrder({"request", "connect", "idle"})
   public static final class Timeouts {
     /** Whole-request timeout, including retries. */
+    @Pattern(Schema.DURATION)
     @JsonProperty("request")
     private String request;
     /** TCP connect timeout. */
+    @Pattern(Schema.DURATION)
     @JsonProperty("connect")
     private String connect;
     /** Idle timeout of upstream connections. */
+    @Pattern(Schema.DURATION)
     @JsonProperty("idle")
     private String idle;
 
@@ -284,15 +303,21 @@ public final class BalancePolicySpec {
   @JsonPropertyOrder({"attempts", "perTryTimeout", "retryOn", "retriableStatusCodes", "backoff", "budget"})
   public static final class Retries {
     /** Retries after the first try. */
+    @Min(0)
     @JsonProperty("attempts")
     private Integer attempts;
     /** Timeout of each try (duration). */
+    @Pattern(Schema.DURATION)
     @JsonProperty("perTryTimeout")
     private String perTryTimeout;
     /** Conditions that trigger a retry, Envoy's x-envoy-retry-on names. */
+    @Size(max = 6)
+    @ValidationRule(value = Schema.RETRY_ON_RULE, message = Schema.RETRY_ON_MESSAGE)
     @JsonProperty("retryOn")
     private List<String> retryOn;
     /** Status codes retried with retriable-status-codes. */
+    @Size(max = 32)
+    @ValidationRule(value = Schema.STATUS_CODES_RULE, message = Schema.STATUS_CODES_MESSAGE)
     @JsonProperty("retriableStatusCodes")
     private List<Integer> retriableStatusCodes;
     /** Back-off between retries. */
@@ -364,9 +389,11 @@ public final class BalancePolicySpec {
     @JsonPropertyOrder({"baseInterval", "maxInterval"})
     public static final class Backoff {
       /** First interval (duration). */
+      @Pattern(Schema.DURATION)
       @JsonProperty("baseInterval")
       private String baseInterval;
       /** Cap on the interval (duration). */
+      @Pattern(Schema.DURATION)
       @JsonProperty("maxInterval")
       private String maxInterval;
 
@@ -405,9 +432,12 @@ public final class BalancePolicySpec {
     @JsonPropertyOrder({"percent", "minRetryConcurrency"})
     public static final class Budget {
       /** Retries as a percentage of active requests, 0-100. */
+      @Min(0)
+      @Max(100)
       @JsonProperty("percent")
       private Integer percent;
       /** Retries always allowed, whatever the percentage. */
+      @Min(0)
       @JsonProperty("minRetryConcurrency")
       private Integer minRetryConcurrency;
 
@@ -447,18 +477,23 @@ public final class BalancePolicySpec {
   @JsonPropertyOrder({"path", "interval", "timeout", "healthyThreshold", "unhealthyThreshold"})
   public static final class HealthCheck {
     /** Path requested. */
+    @Pattern(Schema.PATH)
     @JsonProperty("path")
     private String path;
     /** Time between checks (duration). */
+    @Pattern(Schema.DURATION)
     @JsonProperty("interval")
     private String interval;
     /** Timeout of one check (duration). */
+    @Pattern(Schema.DURATION)
     @JsonProperty("timeout")
     private String timeout;
     /** Successes before an unhealthy host is healthy again. */
+    @Min(1)
     @JsonProperty("healthyThreshold")
     private Integer healthyThreshold;
     /** Failures before a healthy host is unhealthy. */
+    @Min(1)
     @JsonProperty("unhealthyThreshold")
     private Integer unhealthyThreshold;
 
@@ -518,18 +553,24 @@ public final class BalancePolicySpec {
   @JsonPropertyOrder({"consecutive5xx", "consecutiveGatewayFailure", "interval", "baseEjectionTime", "maxEjectionPercent"})
   public static final class OutlierDetection {
     /** Consecutive 5xx responses that eject a host. */
+    @Min(0)
     @JsonProperty("consecutive5xx")
     private Integer consecutive5xx;
     /** Consecutive 502/503/504 or connect failures that eject a host. */
+    @Min(0)
     @JsonProperty("consecutiveGatewayFailure")
     private Integer consecutiveGatewayFailure;
     /** Time between ejection sweeps (duration). */
+    @Pattern(Schema.DURATION)
     @JsonProperty("interval")
     private String interval;
     /** Base ejection time, multiplied by the number of ejections (duration). */
+    @Pattern(Schema.DURATION)
     @JsonProperty("baseEjectionTime")
     private String baseEjectionTime;
     /** At most this percentage of hosts is ejected, 0-100. */
+    @Min(0)
+    @Max(100)
     @JsonProperty("maxEjectionPercent")
     private Integer maxEjectionPercent;
 
@@ -589,12 +630,15 @@ public final class BalancePolicySpec {
   @JsonPropertyOrder({"maxConnections", "maxPendingRequests", "maxRequests"})
   public static final class CircuitBreaker {
     /** Maximum upstream connections. */
+    @Min(0)
     @JsonProperty("maxConnections")
     private Integer maxConnections;
     /** Maximum requests waiting for a connection. */
+    @Min(0)
     @JsonProperty("maxPendingRequests")
     private Integer maxPendingRequests;
     /** Maximum concurrent requests. */
+    @Min(0)
     @JsonProperty("maxRequests")
     private Integer maxRequests;
 

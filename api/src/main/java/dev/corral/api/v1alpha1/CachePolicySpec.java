@@ -1,6 +1,9 @@
 package dev.corral.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -9,26 +12,33 @@ import java.util.Objects;
 /** An HTTP cache (RFC 9111) in front of the target Service, in its callers' or its own sidecars. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"targetRef", "placement", "maxSize", "maxObjectSize", "defaultTtl", "staleWhileRevalidate", "staleIfError", "keyHeaders", "shareAcrossCredentials", "invalidateOnUnsafeMethods"})
+@ValidationRule(value = Schema.OBJECT_FITS_RULE, message = Schema.OBJECT_FITS_MESSAGE)
 public final class CachePolicySpec {
   /** The Service this policy applies to. */
+  @Required
   @JsonProperty("targetRef")
   private TargetRef targetRef;
   /** Client: in each caller's sidecar; Server: in each target pod's sidecar. */
   @JsonProperty("placement")
   private Placement placement;
   /** Bytes held, all entries together (quantity). */
+  @Pattern(Schema.QUANTITY)
   @JsonProperty("maxSize")
   private String maxSize;
   /** Larger responses pass through uncached (quantity). */
+  @Pattern(Schema.QUANTITY)
   @JsonProperty("maxObjectSize")
   private String maxObjectSize;
   /** Freshness when the response says nothing; 0 caches only what Cache-Control allows (duration). */
+  @Pattern(Schema.DURATION)
   @JsonProperty("defaultTtl")
   private String defaultTtl;
   /** Unless the response says otherwise (duration). */
+  @Pattern(Schema.DURATION)
   @JsonProperty("staleWhileRevalidate")
   private String staleWhileRevalidate;
   /** Unless the response says otherwise (duration). */
+  @Pattern(Schema.DURATION)
   @JsonProperty("staleIfError")
   private String staleIfError;
   /** Request headers that are part of the key, besides Vary. */

@@ -1,6 +1,11 @@
 package dev.corral.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
@@ -11,12 +16,15 @@ import java.util.Objects;
 @JsonPropertyOrder({"targetRef", "placement", "methods", "keyHeaders", "shareAcrossCredentials", "maxWait", "maxBufferedBytes", "ranges"})
 public final class CollapsePolicySpec {
   /** The Service this policy applies to. */
+  @Required
   @JsonProperty("targetRef")
   private TargetRef targetRef;
   /** Client | Server (Server collapses across every caller of a pod). */
   @JsonProperty("placement")
   private Placement placement;
   /** Methods collapsed; only safe methods (GET, HEAD) may be listed. */
+  @Size(min = 1, max = 2)
+  @ValidationRule(value = Schema.SAFE_METHODS_RULE, message = Schema.SAFE_METHODS_MESSAGE)
   @JsonProperty("methods")
   private List<String> methods;
   /** Request headers that are part of the key. */
@@ -26,9 +34,11 @@ public final class CollapsePolicySpec {
   @JsonProperty("shareAcrossCredentials")
   private Boolean shareAcrossCredentials;
   /** A follower that waited this long goes upstream itself (duration). */
+  @Pattern(Schema.DURATION)
   @JsonProperty("maxWait")
   private String maxWait;
   /** Followers that join after this much of the body was sent fetch on their own (quantity). */
+  @Pattern(Schema.QUANTITY)
   @JsonProperty("maxBufferedBytes")
   private String maxBufferedBytes;
   /** Collapsing of requests for spatially close data. */
@@ -114,9 +124,11 @@ public final class CollapsePolicySpec {
     @JsonProperty("enabled")
     private Boolean enabled;
     /** Block size (quantity). */
+    @Pattern(Schema.QUANTITY)
     @JsonProperty("blockSize")
     private String blockSize;
     /** At most this many blocks per upstream fetch. */
+    @Min(1)
     @JsonProperty("maxBlocksPerFetch")
     private Integer maxBlocksPerFetch;
 

@@ -11,6 +11,11 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"observedGeneration", "conditions"})
 public final class PolicyStatus {
+  /** Printer column: the Accepted condition's status. */
+  public static final String ACCEPTED_JSON_PATH = ".status.conditions[?(@.type==\"Accepted\")].status";
+  /** Printer column: the Programmed condition's status. */
+  public static final String PROGRAMMED_JSON_PATH = ".status.conditions[?(@.type==\"Programmed\")].status";
+
   /** The metadata.generation the conditions describe. */
   @JsonProperty("observedGeneration")
   private Long observedGeneration;

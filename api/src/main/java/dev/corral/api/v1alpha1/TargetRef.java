@@ -1,6 +1,9 @@
 package dev.corral.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
@@ -10,12 +13,18 @@ import java.util.Objects;
 @JsonPropertyOrder({"group", "kind", "name"})
 public final class TargetRef {
   /** API group of the target: empty for the core group. */
+  @Pattern("^(|core)$")
   @JsonProperty("group")
   private String group;
   /** Kind of the target: {@code Service}. */
+  @Required
+  @Pattern("^Service$")
   @JsonProperty("kind")
   private String kind;
   /** Name of the target Service. */
+  @Required
+  @Size(max = 63)
+  @Pattern(Schema.SERVICE_NAME)
   @JsonProperty("name")
   private String name;
 

@@ -17,12 +17,12 @@ class ChartCrdsTest {
   void chartCrdsEqualTheGeneratedOnes() throws Exception {
     List<Path> generated = Chart.yamlFiles(GENERATED);
     assumeTrue(!generated.isEmpty(), "crds/ has no generated CRD yet");
-    assertThat(Chart.yamlFiles(CHART)).as("files in helm/corral/crds (cp crds/*.yaml helm/corral/crds/)")
+    assertThat(Chart.yamlFiles(CHART)).as("files in helm/corral/crds (cp crds/*.yml helm/corral/crds/)")
         .extracting(p -> p.getFileName().toString())
         .containsExactlyElementsOf(generated.stream().map(p -> p.getFileName().toString()).toList());
     for (Path file : generated) {
       assertThat(Files.readString(CHART.resolve(file.getFileName().toString())))
-          .as("helm/corral/crds/%s equals crds/%s (cp crds/*.yaml helm/corral/crds/)", file.getFileName(), file.getFileName())
+          .as("helm/corral/crds/%s equals crds/%s (cp crds/*.yml helm/corral/crds/)", file.getFileName(), file.getFileName())
           .isEqualTo(Files.readString(file));
     }
   }
