@@ -230,9 +230,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
           new WriteBufferWaterMark(limit / 2, limit));
     }
     Cluster cluster = new Cluster(proto.getName(), hosts,
-        proto.getType() == io.envoyproxy.envoy.config.cluster.v3.Cluster.DiscoveryType.ORIGINAL_DST
-            ? LoadBalancers.originalDestination()
-            : LoadBalancers.forCluster(proto, ThreadLocalRandom.current(), System::nanoTime),
+        LoadBalancers.forCluster(proto, ThreadLocalRandom.current(), System::nanoTime),
         new ConnectionPool.Settings(connectTimeout, idleTimeout, maxRequestsPerConnection, http2), breakers, panicPercent,
         stats, upstream);
     OutlierDetector outliers = null;

@@ -193,6 +193,9 @@ public final class LoadBalancers {
     requireNonNull(cluster, "cluster");
     requireNonNull(random, "random");
     requireNonNull(nanoTime, "nanoTime");
+    if (cluster.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
+      return originalDestination(); // lb_policy CLUSTER_PROVIDED: the cluster type picks
+    }
     return new ClusterLbPolicies(random, nanoTime).forCluster(cluster);
   }
 
