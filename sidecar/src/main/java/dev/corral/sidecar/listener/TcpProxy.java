@@ -50,6 +50,12 @@ final class TcpProxy extends ChannelInboundHandlerAdapter {
     ChannelFuture connect = cluster.connectRaw(downstream.eventLoop(), host.address());
     connect.channel().closeFuture().addListener(f -> host.requestFinished());
     connect.addListener(f -> {
+      if (!f.isSuccess()) {
+        cluster.stats().connectFailed();
+      } else {
+        cluster.stats().connectionOpened();
+        connect.channel().closeFuture().addListener(c -> cluster.stats().connectionClosed());
+      }
       if (!f.isSuccess() || closed) {
         connect.channel().close();
         release();
