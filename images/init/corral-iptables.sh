@@ -9,7 +9,8 @@
 #   CORRAL_PROXY_UID               uid of the sidecar, whose own traffic is never redirected (1337)
 #   CORRAL_OUTBOUND_PORT           the sidecar's outbound listener (15001)
 #   CORRAL_INBOUND_PORT            the sidecar's inbound listener (15006)
-#   CORRAL_INBOUND_PORTS           app ports whose inbound traffic is redirected: "8080,9090" or "*" ("*")
+#   CORRAL_INBOUND_PORTS           app ports whose inbound traffic is redirected: "8080,9090", "*"
+#                                  or "" for none (unset: "*")
 #   CORRAL_EXCLUDE_INBOUND_PORTS   inbound ports never redirected, besides the sidecar's own ("")
 #   CORRAL_EXCLUDE_OUTBOUND_PORTS  destination ports never redirected ("")
 #   CORRAL_EXCLUDE_OUTBOUND_CIDRS  destination CIDRs never redirected ("")
@@ -19,7 +20,8 @@ set -eu
 PROXY_UID=${CORRAL_PROXY_UID:-1337}
 OUTBOUND_PORT=${CORRAL_OUTBOUND_PORT:-15001}
 INBOUND_PORT=${CORRAL_INBOUND_PORT:-15006}
-INBOUND_PORTS=${CORRAL_INBOUND_PORTS:-*}
+# Unset: every inbound port; set but empty: none.
+INBOUND_PORTS=${CORRAL_INBOUND_PORTS-*}
 EXCLUDE_INBOUND_PORTS=${CORRAL_EXCLUDE_INBOUND_PORTS:-}
 EXCLUDE_OUTBOUND_PORTS=${CORRAL_EXCLUDE_OUTBOUND_PORTS:-}
 EXCLUDE_OUTBOUND_CIDRS=${CORRAL_EXCLUDE_OUTBOUND_CIDRS:-}
@@ -160,7 +162,7 @@ main() {
       --dry-run) mode=dry-run ;;
       --clean) mode=clean ;;
       -h | --help)
-        sed -n '2,17p' "$0"
+        awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"
         exit 0
         ;;
       *) die "unknown argument \"$arg\" (expected: --dry-run or --clean)" ;;

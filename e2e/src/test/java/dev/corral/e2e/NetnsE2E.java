@@ -118,6 +118,7 @@ class NetnsE2E {
       sidecars.add(sidecar(pod, "images", xdsPort, true));
     }
     intercept(caller, "*");
+    intercept(caller, "*"); // a restarted init container: the rules are replaced, not doubled
     callerSidecar = sidecar(caller, "caller", xdsPort, false);
     sidecars.add(callerSidecar);
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -178,6 +179,15 @@ class NetnsE2E {
         "corral_upstream_cx_total\\{[^}]*cluster=\"PassthroughCluster\"[^}]*} ([0-9.eE+]+)")
         .matcher(adminStats(callerSidecar));
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  @Test
+  void rerunningTheInitScriptReplacesItsRulesInsteadOfAddingThemTwice() {
+    // Both variants' tables: the script picks nft or legacy (whichever holds rules, as Istio does).
+    String rules = PodNetwork.exec(caller, "sh", "-c",
+        "iptables-nft-save -t nat 2>/dev/null; iptables-legacy-save -t nat 2>/dev/null; true");
+    assertThat(rules.lines().filter(l -> l.equals("-A OUTPUT -p tcp -j CORRAL_OUTPUT"))).hasSize(1);
+    assertThat(rules.lines().filter(l -> l.contains("--uid-owner " + PROXY_UID))).hasSize(1);
   }
 
   private record Curl(int status, String body) {}
