@@ -12,9 +12,12 @@ import dev.corral.e2e.support.PodNetwork.Pod;
 import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.SidecarProcess;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,9 @@ class NetnsE2E {
       intercept(pod, "8080");
       sidecars.add(sidecar(pod, "images", xdsPort, true));
     }
+    // A port of the caller pod the mesh knows nothing of: with CORRAL_INBOUND_PORTS=* it reaches
+    // the sidecar's inbound listener, which passes it through.
+    net.start(caller, dir.resolve("caller-echo.log"), python, "-c", ECHO, "7000");
     intercept(caller, "*");
     intercept(caller, "*"); // a restarted init container: the rules are replaced, not doubled
     callerSidecar = sidecar(caller, "caller", xdsPort, false);
@@ -173,10 +181,28 @@ class NetnsE2E {
     assertThat(passthroughConnections()).as("relayed by the caller's sidecar").isGreaterThan(before);
   }
 
-  /** Upstream connections the caller's sidecar opened to PassthroughCluster. */
+  @Test
+  void inboundConnectionsToOtherPortsOfThePodPassThroughTheSidecarToTheirOriginalDestination()
+      throws IOException {
+    long before = passthroughConnections("InboundPassthroughCluster");
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(caller.ip(), 7000), 5000);
+      s.setSoTimeout(5000);
+      s.getOutputStream().write("knock knock\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII))
+          .isEqualTo("knock knock\n");
+    }
+    assertThat(passthroughConnections("InboundPassthroughCluster")).isGreaterThan(before);
+  }
+
   private static long passthroughConnections() throws IOException {
-    var m = java.util.regex.Pattern.compile(
-        "corral_upstream_cx_total\\{[^}]*cluster=\"PassthroughCluster\"[^}]*} ([0-9.eE+]+)")
+    return passthroughConnections("PassthroughCluster");
+  }
+
+  /** Upstream connections the caller's sidecar opened to {@code cluster}. */
+  private static long passthroughConnections(String cluster) throws IOException {
+    Matcher m = Pattern.compile(
+        "corral_upstream_cx_total\\{[^}]*cluster=\"" + cluster + "\"[^}]*} ([0-9.eE+]+)")
         .matcher(adminStats(callerSidecar));
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
