@@ -17,6 +17,7 @@ import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.cluster.lb.LoadBalancers;
 import dev.corral.sidecar.filter.ListenerFilters;
 import dev.corral.sidecar.http.ConnectionManager;
+import dev.corral.sidecar.listener.FilterChains;
 import dev.corral.sidecar.listener.HttpListener;
 import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.route.RouteTable;
@@ -284,11 +285,16 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
   }
 
   private HttpListener listener(Listener proto, @Nullable RouteConfiguration rds) {
-    HttpConnectionManager hcm;
-    try {
-      hcm = proto.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
-    } catch (InvalidProtocolBufferException e) {
-      throw new ConfigException("filter_chains[0].filters[0].typed_config", "does not parse: " + e.getMessage());
+    HcmChain found = hcmChain(proto);
+    // A TCP-only listener still gets a connection manager (no routes): it counts the connections.
+    HttpConnectionManager hcm = HttpConnectionManager.getDefaultInstance();
+    String hcmConfig = (found == null ? "filter_chains[0]" : found.path()) + ".filters[0].typed_config";
+    if (found != null) {
+      try {
+        hcm = found.chain().getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+      } catch (InvalidProtocolBufferException e) {
+        throw new ConfigException(hcmConfig, "does not parse: " + e.getMessage());
+      }
     }
     int maxHeaderBytes = (hcm.hasMaxRequestHeadersKb() ? hcm.getMaxRequestHeadersKb().getValue() : 60) * 1024;
     Duration idleTimeout = hcm.getCommonHttpProtocolOptions().hasIdleTimeout()
@@ -300,18 +306,35 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
       // An RDS listener whose routes have not arrived yet answers 404 until they do.
       routes = RouteTable.compile(hcm.hasRds() && rds != null ? rds : hcm.getRouteConfig());
     } catch (ConfigException e) {
-      throw e.under("filter_chains[0].filters[0].typed_config.route_config");
+      throw e.under(hcmConfig + ".route_config");
     }
     ConnectionManager manager = new ConnectionManager(proto.getName(), routes, () -> clusters,
         metrics.listener(proto.getName()), maxHeaderBytes, idleTimeout, generateRequestId);
-    try {
-      manager.filters(ListenerFilters.compile(hcm, "filter_chains[0].filters[0].typed_config"));
-    } catch (ConfigException e) {
-      throw e;
+    if (found != null) {
+      manager.filters(ListenerFilters.compile(hcm, hcmConfig));
     }
     SocketAddress socket = proto.getAddress().getSocketAddress();
     return new HttpListener(proto.getName(), new InetSocketAddress(socket.getAddress(), socket.getPortValue()),
-        manager);
+        manager, FilterChains.compile(proto));
+  }
+
+  private record HcmChain(String path, io.envoyproxy.envoy.config.listener.v3.FilterChain chain) {}
+
+  /**
+   * The listener's one filter chain holding the HTTP connection manager ({@code filter_chains[i]}
+   * or {@code default_filter_chain}), or null when it has none (TCP only).
+   */
+  private static @Nullable HcmChain hcmChain(Listener proto) {
+    for (int i = 0; i < proto.getFilterChainsCount(); i++) {
+      if (proto.getFilterChains(i).getFilters(0).getName().equals(FilterChains.HCM)) {
+        return new HcmChain("filter_chains[" + i + "]", proto.getFilterChains(i));
+      }
+    }
+    if (proto.hasDefaultFilterChain()
+        && proto.getDefaultFilterChain().getFilters(0).getName().equals(FilterChains.HCM)) {
+      return new HcmChain("default_filter_chain", proto.getDefaultFilterChain());
+    }
+    return null;
   }
 
   /** Binds the admin server and every listener, and starts health checks and outlier detection. */
@@ -411,7 +434,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
     HttpListener next = listener(proto, routes);
     HttpListener previous = dynamicListener(proto.getName());
     if (previous != null && previous.address().equals(next.address())) {
-      previous.replaceManager(next.manager());
+      previous.replaceManager(next.manager(), next.chains());
       log.info("listener {} updated in place", proto.getName());
       return;
     }

@@ -97,6 +97,16 @@ final class Clusters {
         .build();
   }
 
+  /** Envoy's pass-through: each connection goes to its original destination (SO_ORIGINAL_DST). */
+  static Cluster originalDst(String name) {
+    return Cluster.newBuilder()
+        .setName(name)
+        .setType(Cluster.DiscoveryType.ORIGINAL_DST)
+        .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED)
+        .setConnectTimeout(Protos.toProto(Duration.ofSeconds(1)))
+        .build();
+  }
+
   static ConfigSource ads() {
     return ConfigSource.newBuilder()
         .setAds(AggregatedConfigSource.getDefaultInstance())

@@ -14,6 +14,12 @@ public final class Names {
   /** The inbound listener and its inline route table. */
   public static final String INBOUND = "inbound";
   public static final String CLUSTER_DOMAIN = "svc.cluster.local";
+  /** ORIGINAL_DST cluster of the outbound listener: what is not a mesh service goes where the app sent it. */
+  public static final String PASSTHROUGH = "PassthroughCluster";
+  /** ORIGINAL_DST cluster of the inbound listener: ports of the pod the sidecar does not front. */
+  public static final String INBOUND_PASSTHROUGH = "InboundPassthroughCluster";
+  /** The outbound route table's catch-all virtual host (Istio's name): any other Host passes through. */
+  public static final String ALLOW_ANY = "allow_any";
 
   private Names() {}
 

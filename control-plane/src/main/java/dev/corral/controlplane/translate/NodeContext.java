@@ -21,9 +21,28 @@ import java.util.OptionalInt;
  * @param outboundPort the outbound listener's port (15001 by default)
  * @param inboundPort the inbound listener's port (15006 by default)
  * @param appPort the local app's port, when known; without it there is no inbound listener
+ *     (unless traffic is intercepted: then the inbound listener only passes through)
+ * @param interception how the pod's traffic reaches the sidecar ({@link #INTERCEPTION_MODE_KEY}):
+ *     {@link Interception#REDIRECT} adds the original-destination pass-through (docs/interception.md)
  */
 public record NodeContext(String pod, String namespace, String workload, String listenAddress,
-    int outboundPort, int inboundPort, OptionalInt appPort) {
+    int outboundPort, int inboundPort, OptionalInt appPort, Interception interception) {
+
+  /**
+   * Istio's {@code INTERCEPTION_MODE}: {@code REDIRECT} when iptables sends the pod's traffic to
+   * the sidecar (the listeners then read the original destination and pass through what is not a
+   * mesh service), {@code NONE} when the app calls the sidecar's ports itself (local mode).
+   */
+  public enum Interception {
+    REDIRECT,
+    NONE;
+
+    /** REDIRECT, unless the listeners bind loopback: a REDIRECTed connection cannot reach those. */
+    static Interception defaultFor(String listenAddress) {
+      return listenAddress.startsWith("127.") || listenAddress.equals("::1") || listenAddress.equals("localhost")
+          ? NONE : REDIRECT;
+    }
+  }
 
   public static final String WORKLOAD_KEY = "workload";
   public static final String NAMESPACE_KEY = "namespace";
@@ -31,6 +50,7 @@ public record NodeContext(String pod, String namespace, String workload, String 
   public static final String INBOUND_PORT_KEY = "corral.inbound_port";
   public static final String APP_PORT_KEY = "corral.app_port";
   public static final String LISTEN_ADDRESS_KEY = "corral.listen_address";
+  public static final String INTERCEPTION_MODE_KEY = "corral.interception_mode";
   public static final String DEFAULT_LISTEN_ADDRESS = "0.0.0.0";
 
   public NodeContext {
@@ -39,9 +59,17 @@ public record NodeContext(String pod, String namespace, String workload, String 
     requireNonNull(workload, "workload");
     requireNonNull(listenAddress, "listenAddress");
     requireNonNull(appPort, "appPort");
+    requireNonNull(interception, "interception");
     checkPort("outboundPort", outboundPort);
     checkPort("inboundPort", inboundPort);
     appPort.ifPresent(p -> checkPort("appPort", p));
+  }
+
+  /** With the interception mode that suits {@code listenAddress} ({@link Interception#defaultFor}). */
+  public NodeContext(String pod, String namespace, String workload, String listenAddress,
+      int outboundPort, int inboundPort, OptionalInt appPort) {
+    this(pod, namespace, workload, listenAddress, outboundPort, inboundPort, appPort,
+        Interception.defaultFor(requireNonNull(listenAddress, "listenAddress")));
   }
 
   /** A node of {@code namespace} with the well-known ports and no known app port. */
@@ -62,19 +90,28 @@ public record NodeContext(String pod, String namespace, String workload, String 
     String pod = dot < 0 ? id : id.substring(0, dot);
     Struct md = node.getMetadata();
     String namespace = dot < 0 ? string(md, NAMESPACE_KEY, "") : id.substring(dot + 1);
-    return new NodeContext(pod, namespace, string(md, WORKLOAD_KEY, ""),
-        string(md, LISTEN_ADDRESS_KEY, DEFAULT_LISTEN_ADDRESS),
+    String listenAddress = string(md, LISTEN_ADDRESS_KEY, DEFAULT_LISTEN_ADDRESS);
+    return new NodeContext(pod, namespace, string(md, WORKLOAD_KEY, ""), listenAddress,
         port(md, OUTBOUND_PORT_KEY).orElse(WellKnown.SIDECAR_OUTBOUND_PORT),
         port(md, INBOUND_PORT_KEY).orElse(WellKnown.SIDECAR_INBOUND_PORT),
-        port(md, APP_PORT_KEY));
+        port(md, APP_PORT_KEY), interception(md, listenAddress));
   }
 
   public NodeContext withPorts(int outbound, int inbound, OptionalInt app) {
-    return new NodeContext(pod, namespace, workload, listenAddress, outbound, inbound, app);
+    return new NodeContext(pod, namespace, workload, listenAddress, outbound, inbound, app, interception);
   }
 
   public NodeContext withListenAddress(String address) {
-    return new NodeContext(pod, namespace, workload, address, outboundPort, inboundPort, appPort);
+    return new NodeContext(pod, namespace, workload, address, outboundPort, inboundPort, appPort, interception);
+  }
+
+  public NodeContext withInterception(Interception mode) {
+    return new NodeContext(pod, namespace, workload, listenAddress, outboundPort, inboundPort, appPort, mode);
+  }
+
+  /** Whether iptables redirects the pod's traffic: the listeners pass through what is not for the mesh. */
+  public boolean intercepted() {
+    return interception == Interception.REDIRECT;
   }
 
   /**
@@ -87,11 +124,22 @@ public record NodeContext(String pod, String namespace, String workload, String 
     boolean defaults = listenAddress.equals(DEFAULT_LISTEN_ADDRESS)
         && outboundPort == WellKnown.SIDECAR_OUTBOUND_PORT
         && inboundPort == WellKnown.SIDECAR_INBOUND_PORT && appPort.isEmpty();
+    String mode = interception == Interception.defaultFor(listenAddress) ? "" : "#" + interception;
     if (defaults) {
-      return base;
+      return base + mode;
     }
     return base + "@" + listenAddress + ":" + outboundPort + "," + inboundPort
-        + (appPort.isPresent() ? "," + appPort.getAsInt() : "");
+        + (appPort.isPresent() ? "," + appPort.getAsInt() : "") + mode;
+  }
+
+  /** {@code REDIRECT} or {@code NONE} (any case); anything else: the default for the address. */
+  private static Interception interception(Struct md, String listenAddress) {
+    String v = string(md, INTERCEPTION_MODE_KEY, "").toUpperCase(java.util.Locale.ROOT);
+    return switch (v) {
+      case "REDIRECT" -> Interception.REDIRECT;
+      case "NONE" -> Interception.NONE;
+      default -> Interception.defaultFor(listenAddress);
+    };
   }
 
   private static String string(Struct md, String key, String fallback) {

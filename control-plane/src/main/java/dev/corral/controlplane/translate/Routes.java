@@ -7,6 +7,9 @@ import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.FilterConfig;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import java.time.Duration;
 import java.util.List;
@@ -47,6 +50,23 @@ final class Routes {
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setRoute(action)
         .build();
+  }
+
+  /**
+   * The catch-all virtual host of an intercepted sidecar: a Host / :authority that names no mesh
+   * service goes to its original destination ({@link Names#PASSTHROUGH}), with no timeout or
+   * retries of ours, and past the cache and collapse filters ({@code disabled}), since their
+   * shared fetches could not know where each request was going.
+   */
+  static VirtualHost allowAny(List<HttpFilter> clientFilters) {
+    Route.Builder route = Route.newBuilder()
+        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setRoute(RouteAction.newBuilder().setCluster(Names.PASSTHROUGH)
+            .setTimeout(com.google.protobuf.Duration.getDefaultInstance()));
+    for (HttpFilter f : clientFilters) {
+      route.putTypedPerFilterConfig(f.getName(), Any.pack(FilterConfig.newBuilder().setDisabled(true).build()));
+    }
+    return VirtualHost.newBuilder().setName(Names.ALLOW_ANY).addDomains("*").addRoutes(route).build();
   }
 
   private static RetryPolicy retryPolicy(BalancePolicySpec.Retries r) {

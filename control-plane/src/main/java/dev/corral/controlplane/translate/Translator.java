@@ -41,7 +41,11 @@ import org.slf4j.LoggerFactory;
  *       turns them on (the policy's config) or off for its Service ({@link PlacementFilters});
  *   <li>when the node's app port is known: the listener {@code inbound} on its inbound port, with
  *       the Server-placement filters of the node's own Service, and the
- *       STATIC cluster {@code inbound|<app port>||} of 127.0.0.1:&lt;app port&gt;.
+ *       STATIC cluster {@code inbound|<app port>||} of 127.0.0.1:&lt;app port&gt;;
+ *   <li>when the node's traffic is intercepted ({@link NodeContext#intercepted()}): the
+ *       ORIGINAL_DST clusters {@code PassthroughCluster} and {@code InboundPassthroughCluster},
+ *       the catch-all virtual host {@code allow_any}, and pass-through chains in both listeners
+ *       (always an inbound listener then), see {@link Listeners}.
  * </ul>
  */
 public final class Translator {
@@ -96,12 +100,24 @@ public final class Translator {
         outboundRoutes.addVirtualHosts(vh);
       }
     }
-    listeners.add(Listeners.outbound(node, filters.client(model, node)));
+    List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> clientFilters =
+        filters.client(model, node);
+    listeners.add(Listeners.outbound(node, clientFilters));
+    if (node.intercepted()) {
+      outboundRoutes.addVirtualHosts(Routes.allowAny(clientFilters));
+      clusters.add(Clusters.originalDst(Names.PASSTHROUGH));
+      clusters.add(Clusters.originalDst(Names.INBOUND_PASSTHROUGH));
+    }
 
     OptionalInt appPort = node.appPort().isPresent() ? node.appPort() : appPortFromEndpoints(model, node);
+    String inbound = appPort.isPresent() ? Names.inboundCluster(appPort.getAsInt()) : "";
     if (appPort.isPresent()) {
-      String inbound = Names.inboundCluster(appPort.getAsInt());
       clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
+    }
+    if (node.intercepted()) {
+      listeners.add(Listeners.interceptedInbound(node, appPort, inbound, filters.server(model, node),
+          filters.serverRoute(model, node)));
+    } else if (appPort.isPresent()) {
       listeners.add(Listeners.inbound(node, inbound, filters.server(model, node),
           filters.serverRoute(model, node)));
     }

@@ -25,6 +25,9 @@ public final class XdsJson {
       .add(io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor())
       .add(dev.corral.api.proto.CacheStore.getDescriptor())
       .add(dev.corral.api.proto.CollapseConfig.getDescriptor())
+      .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
+      .add(io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector.getDescriptor())
+      .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
       .build();
 
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer().usingTypeRegistry(TYPES);

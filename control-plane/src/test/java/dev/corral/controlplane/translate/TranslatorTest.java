@@ -128,7 +128,8 @@ class TranslatorTest {
 
   @Test
   void withoutAnAppPortThereIsNoInboundListener() {
-    XdsResources r = Translator.translate(policies, NodeContext.of("caller", "shop", "caller"));
+    XdsResources r = Translator.translate(policies, NodeContext.of("caller", "shop", "caller")
+        .withInterception(NodeContext.Interception.NONE));
     assertThat(r.listeners()).extracting(Listener::getName).containsExactly("outbound");
     assertThat(r.clusters()).extracting(Cluster::getName).noneMatch(n -> n.startsWith("inbound|"));
   }
@@ -193,4 +194,56 @@ class TranslatorTest {
     return virtualHost(r, vhost).getRoutes(0).getRoute();
   }
 
+
+  @Test
+  void anInterceptedSidecarPassesThroughWhatIsNotAMeshService() throws Exception {
+    XdsResources r = Translator.translate(policies, NodeContext.of("caller", "shop", "caller"));
+
+    Listener outbound = r.listeners().get(0);
+    assertThat(outbound.getListenerFiltersList()).extracting(f -> f.getName())
+        .containsExactly("envoy.filters.listener.original_dst", "envoy.filters.listener.http_inspector");
+    assertThat(outbound.getFilterChains(0).getFilterChainMatch().getApplicationProtocolsList())
+        .contains("http/1.1", "h2c");
+    assertThat(outbound.getDefaultFilterChain().getFilters(0).getTypedConfig()
+        .unpack(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.class).getCluster())
+        .isEqualTo(Names.PASSTHROUGH);
+    VirtualHost last = r.routes().get(0).getVirtualHosts(r.routes().get(0).getVirtualHostsCount() - 1);
+    assertThat(last.getDomainsList()).containsExactly("*");
+    assertThat(last.getRoutes(0).getRoute().getCluster()).isEqualTo(Names.PASSTHROUGH);
+    assertThat(r.clusters()).filteredOn(c -> c.getType() == Cluster.DiscoveryType.ORIGINAL_DST)
+        .extracting(Cluster::getName).containsExactly(Names.PASSTHROUGH, Names.INBOUND_PASSTHROUGH);
+    // No app port known: the inbound listener only passes the pod's ports through.
+    Listener inbound = r.listeners().get(1);
+    assertThat(inbound.getFilterChainsCount()).isZero();
+    assertThat(inbound.getDefaultFilterChain().getFilters(0).getName()).isEqualTo("envoy.filters.network.tcp_proxy");
+  }
+
+  @Test
+  void theInterceptedInboundListenerSendsTheAppPortToTheConnectionManager() {
+    Listener inbound = catalog.listeners().get(1);
+    String appCluster = catalog.clusters().stream().map(Cluster::getName).filter(n -> n.startsWith("inbound|"))
+        .findFirst().orElseThrow();
+    assertThat(appCluster).isEqualTo(Names.inboundCluster(
+        inbound.getFilterChains(0).getFilterChainMatch().getDestinationPort().getValue()));
+    assertThat(inbound.getFilterChains(0).getFilters(0).getName())
+        .isEqualTo("envoy.filters.network.http_connection_manager");
+    assertThat(inbound.getListenerFilters(0).getName()).isEqualTo("envoy.filters.listener.original_dst");
+  }
+
+  @Test
+  void localModeSidecarsOnLoopbackAreNotInterceptedUnlessTheirMetadataSaysSo() {
+    Node.Builder node = Node.newBuilder().setId("web-0.shop").setMetadata(Struct.newBuilder()
+        .putFields("corral.listen_address", Value.newBuilder().setStringValue("127.0.0.1").build()));
+    assertThat(NodeContext.fromNode(node.build()).intercepted()).isFalse();
+    XdsResources local = Translator.translate(policies, NodeContext.fromNode(node.build()));
+    assertThat(local.clusters()).noneMatch(c -> c.getType() == Cluster.DiscoveryType.ORIGINAL_DST);
+    assertThat(local.listeners().get(0).getListenerFiltersCount()).isZero();
+
+    node.getMetadataBuilder().putFields("corral.interception_mode", Value.newBuilder().setStringValue("REDIRECT").build());
+    assertThat(NodeContext.fromNode(node.build()).intercepted()).isTrue();
+    assertThat(NodeContext.fromNode(node.build()).group()).endsWith("#REDIRECT");
+    Node none = Node.newBuilder().setId("web-0.shop").setMetadata(Struct.newBuilder()
+        .putFields("corral.interception_mode", Value.newBuilder().setStringValue("none").build())).build();
+    assertThat(NodeContext.fromNode(none).intercepted()).isFalse();
+  }
 }

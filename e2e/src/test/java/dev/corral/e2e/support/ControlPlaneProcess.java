@@ -38,6 +38,12 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   /** Starts it on {@code folder} and waits until its HTTP API answers /healthz. */
   public static ControlPlaneProcess start(Path folder, int xdsPort, int httpPort, String... extraArgs) {
+    return start(folder, "127.0.0.1", xdsPort, httpPort, extraArgs);
+  }
+
+  /** Listening on {@code address} (e.g. 0.0.0.0, for sidecars in other network namespaces). */
+  public static ControlPlaneProcess start(Path folder, String address, int xdsPort, int httpPort,
+      String... extraArgs) {
     try {
       Path log = Files.createTempFile("corral-control-plane", ".log");
       List<String> command = new ArrayList<>(List.of(
@@ -45,7 +51,7 @@ public final class ControlPlaneProcess implements AutoCloseable {
           "@" + JVM_OPTIONS.toAbsolutePath(),
           "-jar", JAR.toAbsolutePath().toString(),
           "--local", folder.toString(),
-          "--address", "127.0.0.1",
+          "--address", address,
           "--xds-port", Integer.toString(xdsPort),
           "--http-port", Integer.toString(httpPort)));
       command.addAll(List.of(extraArgs));

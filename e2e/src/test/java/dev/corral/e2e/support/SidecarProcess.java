@@ -25,14 +25,28 @@ public final class SidecarProcess implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final String adminHost;
   private final int adminPort;
   private final int listenerPort;
 
-  private SidecarProcess(Process process, Path log, int adminPort, int listenerPort) {
+  private SidecarProcess(Process process, Path log, String adminHost, int adminPort, int listenerPort) {
     this.process = process;
     this.log = log;
+    this.adminHost = adminHost;
     this.adminPort = adminPort;
     this.listenerPort = listenerPort;
+  }
+
+  /**
+   * Starts the sidecar through {@code wrapper} (e.g. {@code ip netns exec NS setpriv --reuid 1337
+   * …}) and waits until its admin at {@code adminHost:adminPort} answers /ready. The bootstrap is
+   * readable by any user, for a wrapper that drops privileges.
+   */
+  public static SidecarProcess startWrapped(List<String> wrapper, String yaml, String adminHost, int adminPort,
+      int listenerPort, String... extraArgs) {
+    SidecarProcess sidecar = launch(wrapper, yaml, adminHost, adminPort, listenerPort, extraArgs);
+    sidecar.awaitReady(Duration.ofSeconds(60));
+    return sidecar;
   }
 
   /** Starts the sidecar with {@code bootstrap} and waits until its admin /ready answers 200. */
@@ -44,11 +58,20 @@ public final class SidecarProcess implements AutoCloseable {
 
   /** Starts the sidecar without waiting, e.g. to watch it refuse a bootstrap. */
   public static SidecarProcess launch(String yaml, int adminPort, int listenerPort, String... extraArgs) {
+    return launch(List.of(), yaml, "127.0.0.1", adminPort, listenerPort, extraArgs);
+  }
+
+  private static SidecarProcess launch(List<String> wrapper, String yaml, String adminHost, int adminPort,
+      int listenerPort, String... extraArgs) {
     try {
       Path dir = Files.createTempDirectory("corral-e2e");
       Path file = Files.writeString(dir.resolve("bootstrap.yaml"), yaml);
+      if (!wrapper.isEmpty()) {
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Path log = dir.resolve("sidecar.log");
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(wrapper);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("@" + JVM_OPTIONS.toAbsolutePath());
       command.add("-Dio.netty.leakDetection.level=simple"); // and close() fails on a reported leak
@@ -59,7 +82,7 @@ public final class SidecarProcess implements AutoCloseable {
       command.addAll(List.of(extraArgs));
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
-      return new SidecarProcess(process, log, adminPort, listenerPort);
+      return new SidecarProcess(process, log, adminHost, adminPort, listenerPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -74,7 +97,7 @@ public final class SidecarProcess implements AutoCloseable {
       }
       try {
         HttpResponse<String> response = client.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ready")).build(),
+            HttpRequest.newBuilder(URI.create("http://" + adminHost + ":" + adminPort + "/ready")).build(),
             HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
@@ -103,7 +126,7 @@ public final class SidecarProcess implements AutoCloseable {
   }
 
   public URI adminUri(String path) {
-    return URI.create("http://127.0.0.1:" + adminPort + path);
+    return URI.create("http://" + adminHost + ":" + adminPort + path);
   }
 
   public long pid() {

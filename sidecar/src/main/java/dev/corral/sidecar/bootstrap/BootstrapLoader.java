@@ -47,6 +47,9 @@ public final class BootstrapLoader {
     return builder
           .add(HttpConnectionManager.getDescriptor())
           .add(Router.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector.getDescriptor())
+          .add(io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy.getDescriptor())
           .add(io.envoyproxy.envoy.extensions.filters.http.cache.v3.CacheConfig.getDescriptor())
           .add(io.envoyproxy.envoy.config.route.v3.FilterConfig.getDescriptor())
           .add(dev.corral.api.proto.CacheStore.getDescriptor())

@@ -14,7 +14,14 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import dev.corral.sidecar.listener.FilterChains;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
+import io.envoyproxy.envoy.extensions.filters.listener.original_dst.v3.OriginalDst;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -23,6 +30,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +39,9 @@ import org.jspecify.annotations.Nullable;
 final class SemanticChecks {
   static final String HCM_FILTER = "envoy.filters.network.http_connection_manager";
   static final String ROUTER_FILTER = "envoy.filters.http.router";
+  static final String TCP_PROXY_FILTER = FilterChains.TCP_PROXY;
+  static final String ORIGINAL_DST_FILTER = FilterChains.ORIGINAL_DST;
+  static final String HTTP_INSPECTOR_FILTER = FilterChains.HTTP_INSPECTOR;
 
   private SemanticChecks() {}
 
@@ -158,27 +169,118 @@ final class SemanticChecks {
       throw new ConfigException(JsonShapeCheck.join(path, "address"), "required");
     }
     checkAddress(l.getAddress(), JsonShapeCheck.join(path, "address"), 0);
-    if (l.getFilterChainsCount() != 1) {
+    boolean inspector = checkListenerFilters(l, path);
+    if (l.hasListenerFiltersTimeout() && (l.getListenerFiltersTimeout().getSeconds() < 0
+        || l.getListenerFiltersTimeout().getNanos() < 0)) {
+      throw new ConfigException(JsonShapeCheck.join(path, "listener_filters_timeout"), "must not be negative");
+    }
+    if (l.getFilterChainsCount() == 0 && !l.hasDefaultFilterChain()) {
       throw new ConfigException(JsonShapeCheck.join(path, "filter_chains"),
-          "exactly one filter chain is required, found " + l.getFilterChainsCount());
+          "a filter chain (or default_filter_chain) is required");
     }
-    String chain = JsonShapeCheck.join(path, "filter_chains[0]");
-    if (l.getFilterChains(0).getFiltersCount() != 1) {
-      throw new ConfigException(chain + ".filters", "exactly one filter (" + HCM_FILTER
-          + ") is required, found " + l.getFilterChains(0).getFiltersCount());
+    String hcmChain = null;
+    Set<String> matches = new HashSet<>();
+    for (int i = 0; i < l.getFilterChainsCount() + (l.hasDefaultFilterChain() ? 1 : 0); i++) {
+      boolean isDefault = i == l.getFilterChainsCount();
+      FilterChain chain = isDefault ? l.getDefaultFilterChain() : l.getFilterChains(i);
+      String chainPath = JsonShapeCheck.join(path, isDefault ? "default_filter_chain" : "filter_chains[" + i + "]");
+      if (isDefault && chain.hasFilterChainMatch()) {
+        throw new ConfigException(chainPath + ".filter_chain_match", "not allowed on the default chain");
+      }
+      if (!isDefault) {
+        String match = checkChainMatch(chain.getFilterChainMatch(), chainPath + ".filter_chain_match", inspector);
+        if (!matches.add(match)) {
+          throw new ConfigException(chainPath + ".filter_chain_match",
+              "the same match as an earlier filter chain (" + match + ")");
+        }
+      }
+      if (checkChainFilter(chain, chainPath, clusters)) {
+        if (hcmChain != null) {
+          throw new ConfigException(chainPath + ".filters[0]", "only one filter chain may hold an "
+              + HCM_FILTER + " (" + hcmChain + " does)");
+        }
+        hcmChain = chainPath;
+      }
     }
-    Filter f = l.getFilterChains(0).getFilters(0);
-    String fPath = chain + ".filters[0]";
-    if (!f.getName().equals(HCM_FILTER)) {
+  }
+
+  /** Listener filters: original_dst and http_inspector, each at most once. Returns whether the inspector is on. */
+  private static boolean checkListenerFilters(Listener l, String path) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < l.getListenerFiltersCount(); i++) {
+      ListenerFilter f = l.getListenerFilters(i);
+      String fPath = JsonShapeCheck.join(path, "listener_filters[" + i + "]");
+      Class<? extends Message> type = switch (f.getName()) {
+        case ORIGINAL_DST_FILTER -> OriginalDst.class;
+        case HTTP_INSPECTOR_FILTER -> HttpInspector.class;
+        default -> throw new ConfigException(fPath + ".name", "\"" + f.getName() + "\" not supported (expected: "
+            + ORIGINAL_DST_FILTER + " or " + HTTP_INSPECTOR_FILTER + ")");
+      };
+      if (f.hasTypedConfig()) {
+        unpack(f.getTypedConfig(), type, fPath + ".typed_config");
+      }
+      if (!seen.add(f.getName())) {
+        throw new ConfigException(fPath + ".name", "\"" + f.getName() + "\" repeated");
+      }
+    }
+    return seen.contains(HTTP_INSPECTOR_FILTER);
+  }
+
+  /** A chain's match: destination port and application protocols only. Returns it as a key. */
+  private static String checkChainMatch(FilterChainMatch m, String path, boolean inspector) {
+    if (m.hasDestinationPort()) {
+      int port = m.getDestinationPort().getValue();
+      if (port < 1 || port > 65535) {
+        throw new ConfigException(path + ".destination_port", port + " (expected: 1..65535)");
+      }
+    }
+    for (int i = 0; i < m.getApplicationProtocolsCount(); i++) {
+      String p = m.getApplicationProtocols(i);
+      if (!FilterChains.HTTP_PROTOCOLS.contains(p)) {
+        throw new ConfigException(path + ".application_protocols[" + i + "]",
+            "\"" + p + "\" (expected: one of " + new java.util.TreeSet<>(FilterChains.HTTP_PROTOCOLS) + ")");
+      }
+    }
+    if (m.getApplicationProtocolsCount() > 0 && !inspector) {
+      throw new ConfigException(path + ".application_protocols",
+          "needs the listener filter " + HTTP_INSPECTOR_FILTER + " (nothing else detects the protocol)");
+    }
+    return "destination_port=" + (m.hasDestinationPort() ? m.getDestinationPort().getValue() : "any")
+        + " application_protocols=" + new java.util.TreeSet<>(m.getApplicationProtocolsList());
+  }
+
+  /** Exactly one filter: an HCM (returns true) or a tcp_proxy. */
+  private static boolean checkChainFilter(FilterChain chain, String chainPath, @Nullable Set<String> clusters) {
+    if (chain.getFiltersCount() != 1) {
+      throw new ConfigException(chainPath + ".filters", "exactly one filter (" + HCM_FILTER + " or "
+          + TCP_PROXY_FILTER + ") is required, found " + chain.getFiltersCount());
+    }
+    Filter f = chain.getFilters(0);
+    String fPath = chainPath + ".filters[0]";
+    if (!f.getName().equals(HCM_FILTER) && !f.getName().equals(TCP_PROXY_FILTER)) {
       throw new ConfigException(fPath + ".name",
-          "\"" + f.getName() + "\" not supported (expected: " + HCM_FILTER + ")");
+          "\"" + f.getName() + "\" not supported (expected: " + HCM_FILTER + " or " + TCP_PROXY_FILTER + ")");
     }
     if (!f.hasTypedConfig()) {
       throw new ConfigException(fPath + ".typed_config", "required");
     }
+    if (f.getName().equals(TCP_PROXY_FILTER)) {
+      TcpProxy tcp = unpack(f.getTypedConfig(), TcpProxy.class, fPath + ".typed_config");
+      if (tcp.getStatPrefix().isEmpty()) {
+        throw new ConfigException(fPath + ".typed_config.stat_prefix", "required");
+      }
+      if (tcp.getCluster().isEmpty()) {
+        throw new ConfigException(fPath + ".typed_config.cluster", "required");
+      }
+      if (clusters != null && !clusters.contains(tcp.getCluster())) {
+        throw new ConfigException(fPath + ".typed_config.cluster", "unknown cluster \"" + tcp.getCluster() + "\"");
+      }
+      return false;
+    }
     HttpConnectionManager hcm =
         unpack(f.getTypedConfig(), HttpConnectionManager.class, fPath + ".typed_config");
     checkHcm(hcm, fPath + ".typed_config", clusters);
+    return true;
   }
 
   private static void checkHcm(HttpConnectionManager hcm, String path, @Nullable Set<String> clusters) {
@@ -253,13 +355,46 @@ final class SemanticChecks {
         throw new ConfigException(JsonShapeCheck.join(path, "load_assignment"),
             "not allowed with type EDS (endpoints come from EDS)");
       }
+    } else if (c.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
+      checkOriginalDstCluster(c, path);
+      return;
     } else if (c.getType() != Cluster.DiscoveryType.STATIC) {
-      throw new ConfigException(JsonShapeCheck.join(path, "type"), c.getType() + " not supported (expected: STATIC)"
-          + (dynamic ? ", or EDS with eds_config {ads: {}}" : "; EDS only in clusters delivered by CDS"));
+      throw new ConfigException(JsonShapeCheck.join(path, "type"), c.getType() + " not supported (expected: STATIC,"
+          + " ORIGINAL_DST" + (dynamic ? ", or EDS with eds_config {ads: {}}" : "; EDS only in clusters delivered by CDS")
+          + ")");
     } else if (c.hasEdsClusterConfig()) {
       throw new ConfigException(JsonShapeCheck.join(path, "eds_cluster_config"), "only with type EDS");
     }
     checkClusterBody(c, path);
+  }
+
+  /**
+   * Envoy's pass-through cluster: hosts are the connections' original destinations, so it has no
+   * endpoints and no balancing, health checking or outlier detection of its own.
+   */
+  private static void checkOriginalDstCluster(Cluster c, String path) {
+    if (c.getLbPolicy() != Cluster.LbPolicy.CLUSTER_PROVIDED) {
+      throw new ConfigException(JsonShapeCheck.join(path, "lb_policy"),
+          c.getLbPolicy() + " (expected: CLUSTER_PROVIDED with type ORIGINAL_DST)");
+    }
+    for (String field : List.of("load_assignment", "health_checks", "outlier_detection", "load_balancing_policy",
+        "eds_cluster_config", "common_lb_config")) {
+      var descriptor = Cluster.getDescriptor().findFieldByName(field);
+      boolean set = descriptor.isRepeated() ? c.getRepeatedFieldCount(descriptor) > 0 : c.hasField(descriptor);
+      if (set) {
+        throw new ConfigException(JsonShapeCheck.join(path, field), "not allowed with type ORIGINAL_DST");
+      }
+    }
+    if (c.hasConnectTimeout() && !com.google.protobuf.util.Durations.isPositive(c.getConnectTimeout())) {
+      throw new ConfigException(JsonShapeCheck.join(path, "connect_timeout"), "must be positive");
+    }
+    if (c.hasCircuitBreakers()) {
+      try {
+        CircuitBreakers.from(c.getCircuitBreakers());
+      } catch (ConfigException e) {
+        throw e.under(JsonShapeCheck.join(path, "circuit_breakers"));
+      }
+    }
   }
 
   private static void checkClusterBody(Cluster c, String path) {

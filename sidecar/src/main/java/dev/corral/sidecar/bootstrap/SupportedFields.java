@@ -48,10 +48,24 @@ final class SupportedFields {
       static_resources.listeners.address.socket_address
       static_resources.listeners.address.socket_address.address
       static_resources.listeners.address.socket_address.port_value
+      static_resources.listeners.listener_filters
+      static_resources.listeners.listener_filters.name
+      static_resources.listeners.listener_filters.typed_config
+      static_resources.listeners.listener_filters_timeout
+      static_resources.listeners.continue_on_listener_filters_timeout
       static_resources.listeners.filter_chains
+      static_resources.listeners.filter_chains.name
+      static_resources.listeners.filter_chains.filter_chain_match
+      static_resources.listeners.filter_chains.filter_chain_match.destination_port
+      static_resources.listeners.filter_chains.filter_chain_match.application_protocols
       static_resources.listeners.filter_chains.filters
       static_resources.listeners.filter_chains.filters.name
       static_resources.listeners.filter_chains.filters.typed_config
+      static_resources.listeners.default_filter_chain
+      static_resources.listeners.default_filter_chain.name
+      static_resources.listeners.default_filter_chain.filters
+      static_resources.listeners.default_filter_chain.filters.name
+      static_resources.listeners.default_filter_chain.filters.typed_config
       static_resources.clusters
       static_resources.clusters.name
       static_resources.clusters.type
@@ -205,6 +219,14 @@ final class SupportedFields {
       http2_protocol_options
 
       [envoy.extensions.filters.http.router.v3.Router]
+
+      [envoy.extensions.filters.listener.original_dst.v3.OriginalDst]
+
+      [envoy.extensions.filters.listener.http_inspector.v3.HttpInspector]
+
+      [envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy]
+      stat_prefix
+      cluster
 
       [envoy.extensions.filters.http.cache.v3.CacheConfig]
       typed_config

@@ -8,7 +8,11 @@ import dev.corral.sidecar.cluster.outlier.OutlierDetector;
 import dev.corral.sidecar.pool.ConnectionPool;
 import dev.corral.sidecar.stats.ClusterStats;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,6 +156,19 @@ public final class Cluster implements HealthSink {
 
   ConnectionPool newPool(EventLoop loop, Host host) {
     return ConnectionPool.create(loop, upstreamBootstrap, host, poolSettings, breakers, stats);
+  }
+
+  /**
+   * A raw TCP connection to {@code address} on {@code loop}, with the cluster's connect timeout
+   * and socket options, outside the HTTP pools (a TCP proxy's upstream). Reads start off.
+   */
+  public ChannelFuture connectRaw(EventLoop loop, InetSocketAddress address) {
+    return upstreamBootstrap.clone().group(loop)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+            poolSettings.connectTimeout().toMillis()))
+        .option(ChannelOption.AUTO_READ, false)
+        .handler(new ChannelInboundHandlerAdapter())
+        .connect(address);
   }
 
   /** Open upstream connections to {@code host}, summed over loops (read racily, for /clusters). */

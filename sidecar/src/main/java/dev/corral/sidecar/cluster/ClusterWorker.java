@@ -64,10 +64,26 @@ public final class ClusterWorker {
   public ConnectionPool pool(Host host) {
     ConnectionPool pool = pools.get(host);
     if (pool == null) {
+      if (pools.size() >= MAX_IDLE_POOLS) {
+        pruneIdlePools(); // an ORIGINAL_DST cluster meets ever new hosts
+      }
       pool = cluster.newPool(loop, host);
       pools.put(host, pool);
     }
     return pool;
+  }
+
+  /** Beyond this many pools, those without connections are closed before a new one is made. */
+  static final int MAX_IDLE_POOLS = 1024;
+
+  private void pruneIdlePools() {
+    pools.entrySet().removeIf(e -> {
+      if (e.getValue().activeConnections() == 0) {
+        e.getValue().close();
+        return true;
+      }
+      return false;
+    });
   }
 
   int activeConnections(Host host) {

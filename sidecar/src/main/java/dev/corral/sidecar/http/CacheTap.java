@@ -175,6 +175,11 @@ final class CacheTap implements Downstream {
   }
 
   @Override
+  public @org.jspecify.annotations.Nullable InetSocketAddress originalDestination() {
+    return inner.originalDestination();
+  }
+
+  @Override
   public void flush() {
     inner.flush();
   }

@@ -4,7 +4,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
+import dev.corral.sidecar.listener.OriginalDestination;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /** What both downstream handlers (an HTTP/1.1 connection, an HTTP/2 stream) do the same way. */
 abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements Downstream {
@@ -23,6 +25,11 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   @Override
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public @Nullable InetSocketAddress originalDestination() {
+    return OriginalDestination.of(ctx.channel()); // an HTTP/2 stream's is its connection's
   }
 
   @Override

@@ -130,8 +130,8 @@ public final class ConnectionManager {
     this.routes = requireNonNull(routes, "routes");
   }
 
-  @Nullable
-  Cluster cluster(String name) {
+  /** The cluster {@code name} in force now (static or from CDS), or null. */
+  public @Nullable Cluster cluster(String name) {
     return clusters.get().get(name);
   }
 

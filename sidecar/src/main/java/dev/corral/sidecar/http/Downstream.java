@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client side of one exchange: an HTTP/1.1 connection (one exchange at a time, pipelined
@@ -15,6 +16,11 @@ interface Downstream {
   EventLoop eventLoop();
 
   InetSocketAddress remoteAddress();
+
+  /** The address the client connected to before iptables redirected it here; null when not redirected. */
+  default @Nullable InetSocketAddress originalDestination() {
+    return null;
+  }
 
   /** Writes the response head, adding what this protocol needs (Connection, framing). */
   void writeHead(HttpResponse head);

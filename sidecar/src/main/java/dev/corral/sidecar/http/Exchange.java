@@ -151,7 +151,8 @@ final class Exchange {
     }
     HashResult hash = route.hash(head);
     setCookie = hash.setCookie();
-    pickContext = hash.present() ? PickContext.ofHash(hash.hash()) : PickContext.none();
+    pickContext = (hash.present() ? PickContext.ofHash(hash.hash()) : PickContext.none())
+        .withOriginalDestination(downstream.originalDestination()); // for ORIGINAL_DST clusters
     worker = cluster.worker(downstream.eventLoop());
     retryPolicy = route.retryPolicy();
     replay = retryPolicy.retriesAnything() ? new ReplayBuffer(REPLAY_BUFFER_BYTES) : ReplayBuffer.DISABLED;

@@ -9,18 +9,19 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Relays raw bytes both ways between two connections after a protocol upgrade (WebSocket), with
- * back-pressure: a side stops reading while its peer cannot take more. Either side closing closes
- * the other once pending bytes are flushed.
+ * Relays raw bytes both ways between two connections, after a protocol upgrade (WebSocket) or for a
+ * TCP proxy, with back-pressure: a side stops reading while its peer cannot take more. Either side
+ * closing closes the other once pending bytes are flushed.
  */
-final class Tunnel extends ChannelInboundHandlerAdapter {
+public final class Tunnel extends ChannelInboundHandlerAdapter {
   private final Channel peer;
 
   private Tunnel(Channel peer) {
     this.peer = peer;
   }
 
-  static void join(Channel a, Channel b) {
+  /** Relays between {@code a} and {@code b} from now on; both must be on one event loop. */
+  public static void join(Channel a, Channel b) {
     a.pipeline().addLast(new Tunnel(b));
     b.pipeline().addLast(new Tunnel(a));
     a.config().setAutoRead(true);

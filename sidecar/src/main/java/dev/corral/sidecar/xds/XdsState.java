@@ -225,13 +225,21 @@ final class XdsState {
 
   /** The RDS route configuration name of a validated listener, or null when its routes are inline. */
   static @Nullable String rdsName(Listener l) {
-    try {
-      HttpConnectionManager hcm =
-          l.getFilterChains(0).getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
-      return hcm.hasRds() ? hcm.getRds().getRouteConfigName() : null;
-    } catch (InvalidProtocolBufferException | IndexOutOfBoundsException e) {
-      return null;
+    List<io.envoyproxy.envoy.config.listener.v3.FilterChain> chains = new ArrayList<>(l.getFilterChainsList());
+    if (l.hasDefaultFilterChain()) {
+      chains.add(l.getDefaultFilterChain());
     }
+    for (var chain : chains) {
+      try {
+        if (chain.getFiltersCount() > 0 && chain.getFilters(0).getTypedConfig().is(HttpConnectionManager.class)) {
+          HttpConnectionManager hcm = chain.getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
+          return hcm.hasRds() ? hcm.getRds().getRouteConfigName() : null;
+        }
+      } catch (InvalidProtocolBufferException e) {
+        return null;
+      }
+    }
+    return null;
   }
 
   private static <T extends Message> Map<String, T> resources(Map<String, Accepted<T>> accepted) {

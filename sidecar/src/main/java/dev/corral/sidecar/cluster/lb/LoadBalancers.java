@@ -47,6 +47,15 @@ public final class LoadBalancers {
   private LoadBalancers() {}
 
   /**
+   * Envoy's ORIGINAL_DST cluster: each request goes to its downstream connection's original
+   * destination ({@link dev.corral.sidecar.cluster.PickContext#originalDestination()}); the
+   * cluster's own host list is ignored.
+   */
+  public static LoadBalancer.Factory originalDestination() {
+    return hosts -> new OriginalDstLoadBalancer();
+  }
+
+  /**
    * Smooth weighted round robin (Envoy's earliest-deadline-first schedule); over equal weights, a
    * cursor starting at a random host.
    */
@@ -184,6 +193,9 @@ public final class LoadBalancers {
     requireNonNull(cluster, "cluster");
     requireNonNull(random, "random");
     requireNonNull(nanoTime, "nanoTime");
+    if (cluster.getType() == Cluster.DiscoveryType.ORIGINAL_DST) {
+      return originalDestination(); // lb_policy CLUSTER_PROVIDED: the cluster type picks
+    }
     return new ClusterLbPolicies(random, nanoTime).forCluster(cluster);
   }
 
