@@ -8,11 +8,16 @@ import dev.corral.e2e.support.BootstrapBuilder;
 import dev.corral.e2e.support.EdgeAdmin;
 import dev.corral.e2e.support.EdgeRawHttp;
 import dev.corral.e2e.support.HttpBackend;
+import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.SidecarProcess;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +38,7 @@ class DrainE2E {
 
   HttpBackend backend;
   SidecarProcess sidecar;
+  final int healthPort = Ports.free();
   final CountDownLatch slowArrived = new CountDownLatch(1);
   /** Lets the slow response go; the test opens it once it has looked at the sidecar mid-drain. */
   final CountDownLatch releaseSlow = new CountDownLatch(1);
@@ -54,7 +60,8 @@ class DrainE2E {
     });
     BootstrapBuilder bootstrap = new BootstrapBuilder();
     bootstrap.cluster("backend", backend.port());
-    sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1", "--drain-time-s", "10");
+    sidecar = SidecarProcess.start(bootstrap, "--concurrency", "1", "--drain-time-s", "10",
+        "--health-port", Integer.toString(healthPort));
   }
 
   @AfterEach
@@ -75,6 +82,7 @@ class DrainE2E {
       // The backend holds the response until released: all of this happens during the drain.
       await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
           .until(() -> EdgeAdmin.readyStatus(sidecar) == 503);
+      assertThat(healthStatus("/ready")).as("the kubelet's probe port").isEqualTo(503);
       await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
           .untilAsserted(() -> assertThatThrownBy(this::connectToListener).isInstanceOf(ConnectException.class));
       assertThat(sidecar.process().isAlive()).as("still draining").isTrue();
@@ -107,6 +115,22 @@ class DrainE2E {
       assertThat(sidecar.log()).contains("drained").doesNotContain("drain time over");
     }
   }
+
+  @Test
+  void theHealthPortServesOnlyTheProbeAndTheMetrics() throws Exception {
+    assertThat(healthStatus("/ready")).isEqualTo(200);
+    assertThat(healthStatus("/stats/prometheus")).isEqualTo(200);
+    assertThat(healthStatus("/config_dump")).as("admin-only").isEqualTo(404);
+    assertThat(healthStatus("/clusters")).as("admin-only").isEqualTo(404);
+  }
+
+  private int healthStatus(String path) throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + path))
+        .timeout(Duration.ofSeconds(5)).build();
+    return HEALTH_CLIENT.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static final HttpClient HEALTH_CLIENT = HttpClient.newHttpClient();
 
   private void connectToListener() throws IOException {
     new Socket(InetAddress.getLoopbackAddress(), sidecar.listenerPort()).close();

@@ -103,6 +103,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
   private final List<HttpListener> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, InetSocketAddress> boundAddresses = new ConcurrentHashMap<>();
   private final AdminServer admin;
+  private final AdminServer probes;
   private final List<InetSocketAddress> listenerAddresses = new ArrayList<>();
   private final Bootstrap upstream;
   private final @Nullable EventLoopGroup xdsLoop;
@@ -150,6 +151,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
       }
     }
     this.admin = new AdminServer(metrics, () -> clusters.values(), this::configDump, () -> !draining);
+    this.probes = admin.probesOnly();
     if (config.getDynamicResources().hasAdsConfig()) {
       String adsCluster = config.getDynamicResources().getAdsConfig().getGrpcServices(0).getEnvoyGrpc()
           .getClusterName();
@@ -502,6 +504,16 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
     return List.copyOf(listenerAddresses);
   }
 
+  /**
+   * Serves {@code /ready} and {@code /stats/prometheus} alone on {@code address} (the pod's 15020),
+   * for kubelet probes and Prometheus; call after {@link #start}.
+   */
+  public InetSocketAddress startProbes(InetSocketAddress address) throws InterruptedException {
+    InetSocketAddress bound = probes.start(address, adminLoop, transport);
+    log.info("health endpoints (/ready, /stats/prometheus) on {}", bound);
+    return bound;
+  }
+
   public InetSocketAddress adminAddress() {
     return adminAddress;
   }
@@ -539,6 +551,7 @@ public final class Sidecar implements AutoCloseable, XdsTarget {
     listeners.forEach(HttpListener::closeAll);
     clusters.values().forEach(Cluster::close);
     admin.stop();
+    probes.stop();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     adminLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     monitorLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

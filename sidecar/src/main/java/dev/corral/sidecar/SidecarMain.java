@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.corral.sidecar.bootstrap.BootstrapLoader;
 import dev.corral.sidecar.bootstrap.ConfigException;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -58,6 +59,11 @@ public final class SidecarMain implements Callable<Integer> {
       description = "Event-loop threads (default: the number of cores).")
   int concurrency = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--health-port", paramLabel = "PORT",
+      description = "Also serve /ready and /stats/prometheus (only those) on this port of every address,"
+          + " for kubelet probes and Prometheus (the injector sets 15020; default: off).")
+  @Nullable Integer healthPort;
+
   @Option(names = "--drain-time-s", paramLabel = "SECONDS", defaultValue = "20",
       description = "On SIGTERM, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
@@ -80,6 +86,9 @@ public final class SidecarMain implements Callable<Integer> {
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     try {
       sidecar.start();
+      if (healthPort != null) {
+        sidecar.startProbes(new InetSocketAddress(healthPort));
+      }
     } catch (Exception e) {
       System.err.println("corral sidecar: cannot start: " + e);
       sidecar.close();

@@ -113,7 +113,8 @@ public final class SidecarInjector {
     return new ContainerBuilder()
         .withName(SIDECAR)
         .withImage(config.sidecarImage())
-        .withArgs("--bootstrap-yaml", "$(" + BOOTSTRAP_ENV + ")")
+        .withArgs("--bootstrap-yaml", "$(" + BOOTSTRAP_ENV + ")",
+            "--health-port", Integer.toString(WellKnown.SIDECAR_HEALTH_PORT))
         .withEnv(env)
         .addNewPort().withName("corral-outbound").withContainerPort(WellKnown.SIDECAR_OUTBOUND_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("corral-inbound").withContainerPort(WellKnown.SIDECAR_INBOUND_PORT).withProtocol("TCP").endPort()

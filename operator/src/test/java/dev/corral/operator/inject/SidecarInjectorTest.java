@@ -41,7 +41,7 @@ class SidecarInjectorTest {
     assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(sidecar.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(15020);
     assertThat(sidecar.getResources().getLimits()).containsEntry("memory", new Quantity("384Mi"));
-    assertThat(sidecar.getArgs()).containsExactly("--bootstrap-yaml", "$(CORRAL_BOOTSTRAP_YAML)");
+    assertThat(sidecar.getArgs()).containsExactly("--bootstrap-yaml", "$(CORRAL_BOOTSTRAP_YAML)", "--health-port", "15020");
     assertThat(sidecar.getEnv().get(0).getName()).isEqualTo("CORRAL_POD_NAME");
     assertThat(sidecar.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
 

@@ -39,14 +39,29 @@ public final class AdminServer {
   private final Supplier<Collection<Cluster>> clusters;
   private final Supplier<String> configDump;
   private final BooleanSupplier ready;
+  private final boolean probesOnly;
   private Channel channel;
 
   public AdminServer(SidecarMetrics metrics, Supplier<Collection<Cluster>> clusters,
       Supplier<String> configDump, BooleanSupplier ready) {
+    this(metrics, clusters, configDump, ready, false);
+  }
+
+  private AdminServer(SidecarMetrics metrics, Supplier<Collection<Cluster>> clusters,
+      Supplier<String> configDump, BooleanSupplier ready, boolean probesOnly) {
     this.metrics = metrics;
     this.clusters = clusters;
     this.configDump = configDump;
     this.ready = ready;
+    this.probesOnly = probesOnly;
+  }
+
+  /**
+   * The same server with only {@code /ready} and {@code /stats/prometheus}: what the pod's address
+   * exposes (15020) for kubelet probes and Prometheus, while the full admin stays on loopback.
+   */
+  public AdminServer probesOnly() {
+    return new AdminServer(metrics, clusters, configDump, ready, true);
   }
 
   public InetSocketAddress start(InetSocketAddress address, EventLoopGroup group, Transport transport)
@@ -72,7 +87,11 @@ public final class AdminServer {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-      FullHttpResponse response = switch (uri.path()) {
+      String path = uri.path();
+      if (probesOnly && !path.equals("/ready") && !path.equals("/stats/prometheus")) {
+        path = "";
+      }
+      FullHttpResponse response = switch (path) {
         case "/ready" -> ready.getAsBoolean()
             ? text(HttpResponseStatus.OK, "LIVE\n")
             : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "DRAINING\n");
@@ -80,8 +99,9 @@ public final class AdminServer {
         case "/config_dump" -> respond(HttpResponseStatus.OK,
             configDump.get().getBytes(StandardCharsets.UTF_8), "application/json");
         case "/clusters" -> text(HttpResponseStatus.OK, clustersText());
-        default -> text(HttpResponseStatus.NOT_FOUND,
-            "admin endpoints: /ready /stats/prometheus /config_dump /clusters\n");
+        default -> text(HttpResponseStatus.NOT_FOUND, probesOnly
+            ? "health endpoints: /ready /stats/prometheus\n"
+            : "admin endpoints: /ready /stats/prometheus /config_dump /clusters\n");
       };
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       HttpUtil.setKeepAlive(response, keepAlive);
