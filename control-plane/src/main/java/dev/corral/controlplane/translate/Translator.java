@@ -8,6 +8,7 @@ import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.Service;
+import dev.corral.controlplane.model.ServiceEndpoints;
 import dev.corral.controlplane.model.ServiceKey;
 import dev.corral.controlplane.model.ServicePort;
 import dev.corral.controlplane.xds.XdsResources;
@@ -61,37 +62,40 @@ public final class Translator {
    */
   public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
       LocalSidecars local) {
+    return translate(model, node, filters, local, TranslationMemo.none());
+  }
+
+  /**
+   * As {@link #translate(MeshModel, NodeContext, PlacementFilters, LocalSidecars)}, sharing the
+   * pieces that do not depend on the node through {@code memo}: equal output, built once for all
+   * groups (and reused across models for Services that did not change).
+   */
+  public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
+      LocalSidecars local, TranslationMemo memo) {
     requireNonNull(model, "model");
     requireNonNull(local, "local");
     requireNonNull(node, "node");
     requireNonNull(filters, "filters");
+    requireNonNull(memo, "memo");
     List<Cluster> clusters = new ArrayList<>();
     List<ClusterLoadAssignment> endpoints = new ArrayList<>();
     List<Listener> listeners = new ArrayList<>();
-    RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
 
     for (Service service : model.services().values()) {
       ServiceKey key = service.key();
-      BalancePolicySpec spec = balance(model, key);
-      List<ServicePort> ports = service.ports().stream()
-          .filter(p -> p.protocol().equals("TCP"))
-          .toList();
-      for (int i = 0; i < ports.size(); i++) {
-        ServicePort port = ports.get(i);
+      BalancePolicySpec spec = balance(model, key, memo);
+      for (ServicePort port : tcpPorts(service)) {
         String clusterName = Names.outboundCluster(key, port.port());
-        clusters.add(Clusters.outbound(clusterName, port, spec));
-        endpoints.add(Endpoints.outbound(clusterName, port, model.endpointsOf(key), local));
-        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
-        for (String host : Names.hostNames(key, node.namespace())) {
-          if (i == 0) {
-            vh.addDomains(host);
-          }
-          vh.addDomains(host + ":" + port.port());
-        }
-        vh.addRoutes(Routes.catchAll(clusterName, spec));
-        outboundRoutes.addVirtualHosts(vh);
+        clusters.add(memo.get(new ClusterKey(clusterName, port, spec),
+            () -> Clusters.outbound(clusterName, port, spec)));
+        ServiceEndpoints eps = model.endpointsOf(key);
+        endpoints.add(memo.get(new EndpointsKey(clusterName, port, eps, local),
+            () -> Endpoints.outbound(clusterName, port, eps, local)));
       }
     }
+    // The route table depends on the node only through its namespace (short host names).
+    RouteConfiguration routes = memo.get(new RoutesKey(new TranslationMemo.Same(model), node.namespace()),
+        () -> outboundRoutes(model, node.namespace(), memo));
     listeners.add(Listeners.outbound(node, filters.client(model, node)));
 
     OptionalInt appPort = node.appPort().isPresent() ? node.appPort() : appPortFromEndpoints(model, node);
@@ -100,13 +104,65 @@ public final class Translator {
       clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
       listeners.add(Listeners.inbound(node, inbound, filters.server(model, node)));
     }
-    return new XdsResources(clusters, endpoints, listeners, List.of(outboundRoutes.build()));
+    return new XdsResources(clusters, endpoints, listeners, List.of(routes));
   }
+
+  private static RouteConfiguration outboundRoutes(MeshModel model, String namespace, TranslationMemo memo) {
+    RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
+    for (Service service : model.services().values()) {
+      ServiceKey key = service.key();
+      BalancePolicySpec spec = balance(model, key, memo);
+      List<ServicePort> ports = tcpPorts(service);
+      boolean sameNamespace = key.namespace().equals(namespace);
+      for (int i = 0; i < ports.size(); i++) {
+        ServicePort port = ports.get(i);
+        boolean first = i == 0;
+        outboundRoutes.addVirtualHosts(memo.get(new VirtualHostKey(key, port, first, sameNamespace, spec),
+            () -> virtualHost(key, port, first, namespace, spec)));
+      }
+    }
+    return outboundRoutes.build();
+  }
+
+  private static VirtualHost virtualHost(ServiceKey key, ServicePort port, boolean first, String namespace,
+      @Nullable BalancePolicySpec spec) {
+    String clusterName = Names.outboundCluster(key, port.port());
+    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
+    for (String host : Names.hostNames(key, namespace)) {
+      if (first) {
+        vh.addDomains(host);
+      }
+      vh.addDomains(host + ":" + port.port());
+    }
+    vh.addRoutes(Routes.catchAll(clusterName, spec));
+    return vh.build();
+  }
+
+  private static List<ServicePort> tcpPorts(Service service) {
+    return service.ports().stream().filter(p -> p.protocol().equals("TCP")).toList();
+  }
+
+  private record ClusterKey(String name, ServicePort port, @Nullable BalancePolicySpec spec) {}
+
+  private record EndpointsKey(String name, ServicePort port, ServiceEndpoints endpoints, LocalSidecars local) {}
+
+  private record RoutesKey(TranslationMemo.Same model, String namespace) {}
+
+  private record VirtualHostKey(ServiceKey service, ServicePort port, boolean first, boolean sameNamespace,
+      @Nullable BalancePolicySpec spec) {}
+
+  private record BalanceKey(TranslationMemo.Same model, ServiceKey service) {}
 
   /**
    * The BalancePolicy in force for {@code key}; a spec the translator cannot read (a source that
    * let an invalid one through) is dropped with a warning rather than failing the whole mesh.
    */
+  private static @Nullable BalancePolicySpec balance(MeshModel model, ServiceKey key, TranslationMemo memo) {
+    Optional<BalancePolicySpec> spec = memo.get(new BalanceKey(new TranslationMemo.Same(model), key),
+        () -> Optional.ofNullable(balance(model, key)));
+    return spec.orElse(null);
+  }
+
   private static @Nullable BalancePolicySpec balance(MeshModel model, ServiceKey key) {
     Optional<Policy<BalancePolicySpec>> p = model.policyFor(PolicyKind.BALANCE, key);
     if (p.isEmpty()) {

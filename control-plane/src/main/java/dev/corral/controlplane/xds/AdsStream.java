@@ -166,6 +166,7 @@ final class AdsStream {
       tracker.closed(id);
       if (node != null) {
         metrics.connectedSidecars.dec();
+        publisher.groupDisconnected(group);
       }
     }
   }
