@@ -108,12 +108,17 @@ public final class AdsScaleBench {
 
     NodeContext one = context(0, 0);
     Histogram single = new Histogram(3);
+    Histogram singleCpu = new Histogram(3);
+    var threadCpu = ManagementFactory.getThreadMXBean();
     for (int i = 0; i < warmup + iterations; i++) {
+      long c0 = threadCpu.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       XdsResources r = Translator.translate(model, one, PlacementFilters.none(), LocalSidecars.none());
       long us = (System.nanoTime() - t0) / 1000;
+      long cpuUs = (threadCpu.getCurrentThreadCpuTime() - c0) / 1000;
       if (i >= warmup) {
         single.recordValue(us);
+        singleCpu.recordValue(Math.max(1, cpuUs));
       }
       if (r.clusters().isEmpty()) {
         throw new IllegalStateException("nothing translated");
@@ -157,6 +162,8 @@ public final class AdsScaleBench {
     System.out.printf(Locale.ROOT, "- one group, %d iterations after %d warm-up: p50 %.1f ms, p99 %.1f ms, max %.1f ms, mean %.1f ms%n",
         iterations, warmup, single.getValueAtPercentile(50) / 1e3, single.getValueAtPercentile(99) / 1e3,
         single.getMaxValue() / 1e3, single.getMean() / 1e3);
+    System.out.printf(Locale.ROOT, "- the same, thread CPU time (what the wall clock shows when the CPU is not shared): p50 %.1f ms, p99 %.1f ms%n",
+        singleCpu.getValueAtPercentile(50) / 1e3, singleCpu.getValueAtPercentile(99) / 1e3);
     System.out.printf(Locale.ROOT, "- all %d groups, shared pieces built once (cold memo), %d passes: p50 %.0f ms, max %.0f ms%n",
         groups, passes, cold.getValueAtPercentile(50) / 1e3, cold.getMaxValue() / 1e3);
     System.out.printf(Locale.ROOT, "- all %d groups after one policy changed (memo of the previous model): p50 %.0f ms, max %.0f ms%n",
@@ -249,7 +256,9 @@ public final class AdsScaleBench {
       Histogram published = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
       List<Double> maxPerChange = new ArrayList<>();
       Map<String, Map<XdsType, String>> previous = initial;
+      long[] cpu = new long[2];
       for (int n = 1; n <= changes; n++) {
+        long[] cpuBefore = cpuNanos();
         long start = System.nanoTime();
         source.push(mesh.model(n));
         long[] publishedAt = {0};
@@ -268,6 +277,9 @@ public final class AdsScaleBench {
           max = Math.max(max, us);
         }
         maxPerChange.add(max / 1e3);
+        long[] cpuAfter = cpuNanos();
+        cpu[0] += cpuAfter[0] - cpuBefore[0];
+        cpu[1] += cpuAfter[1] - cpuBefore[1];
         previous = next;
         Thread.sleep(500);
       }
@@ -286,6 +298,10 @@ public final class AdsScaleBench {
           perClient.getValueAtPercentile(99) / 1e3, perClient.getMaxValue() / 1e3);
       System.out.printf(Locale.ROOT, "- slowest client per change (ms): %s%n", maxPerChange.stream()
           .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
+      System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK): control plane %.0f ms, simulated clients %.0f ms; load average at the end %.1f on %d CPUs%n",
+          cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
       System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
           tracker.status().size(), behind, errors.get());
       System.out.printf(Locale.ROOT, "- target p99 <= 1000 ms: %s%n",
@@ -302,6 +318,24 @@ public final class AdsScaleBench {
       }
       loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
+  }
+
+  /** CPU time of [control-plane threads, client event-loop threads] so far. */
+  private static long[] cpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    long[] out = new long[2];
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long t = threads.getThreadCpuTime(info.getThreadId());
+      if (t > 0) {
+        // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server
+        // uses grpc-default-* threads, the publisher corral-xds-publisher.
+        out[info.getThreadName().startsWith("multiThreadIoEventLoopGroup") ? 1 : 0] += t;
+      }
+    }
+    return out;
   }
 
   private static String changedTypes(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {

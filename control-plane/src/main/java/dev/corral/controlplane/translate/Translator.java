@@ -77,22 +77,13 @@ public final class Translator {
     requireNonNull(node, "node");
     requireNonNull(filters, "filters");
     requireNonNull(memo, "memo");
-    List<Cluster> clusters = new ArrayList<>();
-    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    // Clusters and endpoints of the Services do not depend on the node at all: one list per model.
+    Outbound outbound = memo.get(new OutboundKey(new TranslationMemo.Same(model), local),
+        () -> outbound(model, local, memo));
+    List<Cluster> clusters = new ArrayList<>(outbound.clusters());
+    List<ClusterLoadAssignment> endpoints = outbound.endpoints();
     List<Listener> listeners = new ArrayList<>();
 
-    for (Service service : model.services().values()) {
-      ServiceKey key = service.key();
-      BalancePolicySpec spec = balance(model, key, memo);
-      for (ServicePort port : tcpPorts(service)) {
-        String clusterName = Names.outboundCluster(key, port.port());
-        clusters.add(memo.get(new ClusterKey(clusterName, port, spec),
-            () -> Clusters.outbound(clusterName, port, spec)));
-        ServiceEndpoints eps = model.endpointsOf(key);
-        endpoints.add(memo.get(new EndpointsKey(clusterName, port, eps, local),
-            () -> Endpoints.outbound(clusterName, port, eps, local)));
-      }
-    }
     // The route table depends on the node only through its namespace (short host names).
     RouteConfiguration routes = memo.get(new RoutesKey(new TranslationMemo.Same(model), node.namespace()),
         () -> outboundRoutes(model, node.namespace(), memo));
@@ -106,6 +97,28 @@ public final class Translator {
     }
     return new XdsResources(clusters, endpoints, listeners, List.of(routes));
   }
+
+  private static Outbound outbound(MeshModel model, LocalSidecars local, TranslationMemo memo) {
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    for (Service service : model.services().values()) {
+      ServiceKey key = service.key();
+      BalancePolicySpec spec = balance(model, key, memo);
+      for (ServicePort port : tcpPorts(service)) {
+        String clusterName = Names.outboundCluster(key, port.port());
+        clusters.add(memo.get(new ClusterKey(clusterName, port, spec),
+            () -> Clusters.outbound(clusterName, port, spec)));
+        ServiceEndpoints eps = model.endpointsOf(key);
+        endpoints.add(memo.get(new EndpointsKey(clusterName, port, eps, local),
+            () -> Endpoints.outbound(clusterName, port, eps, local)));
+      }
+    }
+    return new Outbound(List.copyOf(clusters), List.copyOf(endpoints));
+  }
+
+  private record Outbound(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {}
+
+  private record OutboundKey(TranslationMemo.Same model, LocalSidecars local) {}
 
   private static RouteConfiguration outboundRoutes(MeshModel model, String namespace, TranslationMemo memo) {
     RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);

@@ -90,6 +90,8 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
   /** Per-resource digests, by identity: resources shared between groups are hashed once. */
   private final Cache<Message, byte[]> digests = CacheBuilder.newBuilder().weakKeys().build();
+  /** Type versions by list identity: a list shared by many groups (EDS) is hashed once. */
+  private final Cache<List<?>, String> listHashes = CacheBuilder.newBuilder().weakKeys().build();
 
   private SnapshotPublisher(Builder b) {
     this.nodeGroup = b.nodeGroup;
@@ -291,6 +293,16 @@ public final class SnapshotPublisher implements AutoCloseable {
 
   /** A content hash that ignores resource order, as the type's version. */
   private <T extends Message> String hash(List<T> resources) {
+    String known = listHashes.getIfPresent(resources);
+    if (known != null) {
+      return known;
+    }
+    String h = computeHash(resources);
+    listHashes.put(resources, h);
+    return h;
+  }
+
+  private <T extends Message> String computeHash(List<T> resources) {
     List<T> sorted = new ArrayList<>(resources);
     sorted.sort(Comparator.comparing(Resources::getResourceName));
     MessageDigest digest = sha256();

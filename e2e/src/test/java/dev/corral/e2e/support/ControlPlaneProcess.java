@@ -38,11 +38,19 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   /** Starts it on {@code folder} and waits until its HTTP API answers /healthz. */
   public static ControlPlaneProcess start(Path folder, int xdsPort, int httpPort, String... extraArgs) {
+    return start(folder, xdsPort, httpPort, List.of(), extraArgs);
+  }
+
+  /** As {@link #start(Path, int, int, String...)}, with {@code jvmFlags} (e.g. -D...) after jvm.options. */
+  public static ControlPlaneProcess start(Path folder, int xdsPort, int httpPort, List<String> jvmFlags,
+      String... extraArgs) {
     try {
       Path log = Files.createTempFile("corral-control-plane", ".log");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "@" + JVM_OPTIONS.toAbsolutePath(),
+          "@" + JVM_OPTIONS.toAbsolutePath()));
+      command.addAll(jvmFlags);
+      command.addAll(List.of(
           "-jar", JAR.toAbsolutePath().toString(),
           "--local", folder.toString(),
           "--address", "127.0.0.1",
