@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.corral.api.WellKnown;
 import dev.corral.controlplane.http.ApiHandler;
-import dev.corral.controlplane.http.ApiResponse;
 import dev.corral.controlplane.http.ApiRoutes;
 import dev.corral.controlplane.http.ApiServer;
 import dev.corral.controlplane.model.MeshModel;
+import dev.corral.controlplane.model.Endpoint;
 import dev.corral.controlplane.model.MeshModelSource;
+import dev.corral.controlplane.model.ServiceKey;
+import dev.corral.controlplane.status.PolicyState;
+import dev.corral.controlplane.status.PolicyStatuses;
+import dev.corral.controlplane.status.XdsSync;
 import dev.corral.controlplane.stats.StatsAggregator;
 import dev.corral.controlplane.stats.StatsJson;
 import dev.corral.controlplane.stats.StatsMetrics;
@@ -19,10 +23,14 @@ import dev.corral.controlplane.xds.SnapshotPublisher;
 import dev.corral.controlplane.xds.XdsMetrics;
 import dev.corral.controlplane.xds.XdsServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +51,26 @@ public final class ControlPlane implements AutoCloseable {
   private final AckTracker tracker;
   private final XdsServer xds;
   private final ApiServer api;
+  private final String mode;
+  private final String sourceDescription;
+  private final Supplier<@Nullable Crds> crds;
+
+  /**
+   * {@code GET /api/v1/info}: what this control plane is, for {@code corralctl check}.
+   *
+   * @param mode {@code local} or {@code kubernetes}
+   * @param source the manifests folder, or the API server
+   * @param crds null when CRDs do not apply (local mode); else which are installed
+   */
+  public record Info(String mode, String source, double statsWindowSeconds, @Nullable Crds crds) {}
+
+  /** The Corral CRDs found on the API server ({@code balancepolicies.corral.dev}, …) and those missing. */
+  public record Crds(List<String> present, List<String> missing) {
+    public Crds {
+      present = List.copyOf(present);
+      missing = List.copyOf(missing);
+    }
+  }
 
   private ControlPlane(Builder b) {
     this.source = requireNonNull(b.source, "source");
@@ -62,10 +90,15 @@ public final class ControlPlane implements AutoCloseable {
         .policies(mesh.policies())
         .addService(new StatsServiceImpl(stats))
         .build();
+    this.mode = b.mode;
+    this.sourceDescription = b.sourceDescription;
+    this.crds = b.crds;
     ApiServer.Builder api = ApiServer.builder().host(b.address).port(b.httpPort)
-        .get(ApiServer.STATS, request -> new ApiResponse(200, ApiResponse.JSON,
-            StatsJson.toJson(stats.view()).getBytes(StandardCharsets.UTF_8)))
-        .get(ApiServer.XDS, ApiRoutes.xdsStatus(tracker))
+        .get(ApiServer.STATS, ApiRoutes.stats(stats, this::pods))
+        .get(ApiServer.XDS, ApiRoutes.xdsStatus(tracker, publisher))
+        .get(ApiServer.POLICIES, ApiRoutes.json(() -> Map.of("policies", policyStatuses())))
+        .get(ApiServer.PROBLEMS, ApiRoutes.json(() -> Map.of("problems", source.problems())))
+        .get(ApiServer.INFO, ApiRoutes.json(this::info))
         .get(ApiServer.METRICS, ApiRoutes.prometheus(registry));
     b.routes.forEach((path, route) -> api.get(path, route.handler(this)));
     this.api = api.build();
@@ -98,6 +131,48 @@ public final class ControlPlane implements AutoCloseable {
     api.close();
     xds.close();
     publisher.close();
+  }
+
+  /** What this control plane is: mode, source, stats window, CRDs found (in-cluster). */
+  public Info info() {
+    return new Info(mode, sourceDescription, stats.window().toMillis() / 1000.0, crds.get());
+  }
+
+  /** Every policy's Accepted and Programmed conditions now (the operator writes them to status). */
+  public List<PolicyState> policyStatuses() {
+    return PolicyStatuses.compute(mesh.model(), source.problems(), XdsSync.of(tracker, publisher));
+  }
+
+  /** A stats service's pods: endpoints of the Service in the model, and those with a connected sidecar. */
+  private StatsJson.@Nullable Pods pods(String service) {
+    StatsJson.ServiceName name = StatsJson.ServiceName.parse(service);
+    if (name == null) {
+      return null;
+    }
+    MeshModel model = mesh.model();
+    ServiceKey key;
+    try {
+      key = ServiceKey.of(name.namespace(), name.name());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (model.service(key).isEmpty()) {
+      return null;
+    }
+    Set<String> connected = new HashSet<>();
+    for (AckTracker.SidecarStatus s : tracker.status()) {
+      connected.add(s.nodeId());
+    }
+    Set<String> pods = new HashSet<>();
+    Set<String> meshed = new HashSet<>();
+    for (Endpoint e : model.endpointsOf(key).endpoints()) {
+      String pod = e.podName() != null ? e.podName() : e.address() + ":" + e.ports();
+      pods.add(pod);
+      if (e.podName() != null && connected.contains(e.podName() + "." + key.namespace())) {
+        meshed.add(pod);
+      }
+    }
+    return new StatsJson.Pods(meshed.size(), pods.size());
   }
 
   public MeshModelSource source() {
@@ -147,6 +222,9 @@ public final class ControlPlane implements AutoCloseable {
     private int xdsPort = WellKnown.CONTROL_PLANE_ADS_PORT;
     private int httpPort = WellKnown.CONTROL_PLANE_HTTP_PORT;
     private Duration statsWindow = Duration.ofSeconds(30);
+    private String mode = "local";
+    private String sourceDescription = "";
+    private Supplier<@Nullable Crds> crds = () -> null;
 
     private Builder(MeshModelSource source) {
       this.source = requireNonNull(source, "source");
@@ -172,6 +250,19 @@ public final class ControlPlane implements AutoCloseable {
 
     public Builder statsWindow(Duration window) {
       this.statsWindow = window.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : window;
+      return this;
+    }
+
+    /** What {@code GET /api/v1/info} says: {@code local} (the default) or {@code kubernetes}, and the source. */
+    public Builder mode(String mode, String sourceDescription) {
+      this.mode = requireNonNull(mode, "mode");
+      this.sourceDescription = requireNonNull(sourceDescription, "sourceDescription");
+      return this;
+    }
+
+    /** Looks up the CRDs on the API server, for {@code GET /api/v1/info} (in-cluster only). */
+    public Builder crds(Supplier<@Nullable Crds> crds) {
+      this.crds = requireNonNull(crds, "crds");
       return this;
     }
 

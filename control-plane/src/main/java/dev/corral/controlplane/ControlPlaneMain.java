@@ -1,14 +1,13 @@
 package dev.corral.controlplane;
 
 import dev.corral.api.WellKnown;
-import dev.corral.controlplane.http.ApiRoutes;
+import dev.corral.controlplane.http.ApiServer;
 import dev.corral.controlplane.local.LocalModelSource;
 import dev.corral.controlplane.model.SourceProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import sun.misc.Signal;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Option;
     description = "Serves Envoy xDS to Corral sidecars from a folder of Kubernetes manifests (local mode).")
 public final class ControlPlaneMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneMain.class);
-  public static final String PROBLEMS = "/api/v1/problems";
+  public static final String PROBLEMS = ApiServer.PROBLEMS;
 
   @Option(names = "--local", required = true, paramLabel = "DIR",
       description = "Folder of manifests: Service, EndpointSlice, BalancePolicy, CachePolicy, CollapsePolicy.")
@@ -42,7 +41,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
   int xdsPort;
 
   @Option(names = "--http-port", defaultValue = "" + WellKnown.CONTROL_PLANE_HTTP_PORT,
-      description = "HTTP API port: /api/v1/stats, /api/v1/xds, /api/v1/problems, /metrics (default: ${DEFAULT-VALUE}).")
+      description = "HTTP API port: /api/v1/stats, /api/v1/policies, /api/v1/xds, /api/v1/problems, /api/v1/info, /metrics (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(names = "--address", defaultValue = "0.0.0.0",
@@ -71,7 +70,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
     ControlPlane controlPlane = ControlPlane.builder(source)
         .address(address).xdsPort(xdsPort).httpPort(httpPort)
         .statsWindow(Duration.ofSeconds(statsWindowSeconds))
-        .get(PROBLEMS, cp -> ApiRoutes.json(() -> Map.of("problems", source.problems())))
+        .mode("local", local.toAbsolutePath().toString())
         .build()
         .start();
     log.info("corral control-plane: local {}", local.toAbsolutePath());

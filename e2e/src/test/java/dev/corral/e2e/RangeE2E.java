@@ -128,6 +128,8 @@ class RangeE2E {
     }
     assertThat(originBytes.get()).isLessThanOrEqualTo((long) (1.1 * SIZE));
     assertThat(RawSidecars.metric(sidecar, "corral_range_fetch_total")).isPositive();
+    // The default 64 MiB store fits in the sidecar's direct memory whole (jvm.options).
+    assertThat(sidecar.log()).doesNotContain("stored bytes are capped");
   }
 
   @Test

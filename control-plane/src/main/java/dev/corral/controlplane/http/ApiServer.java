@@ -49,6 +49,9 @@ public final class ApiServer implements AutoCloseable {
   public static final String METRICS = "/metrics";
   public static final String XDS = "/api/v1/xds";
   public static final String STATS = "/api/v1/stats";
+  public static final String POLICIES = "/api/v1/policies";
+  public static final String PROBLEMS = "/api/v1/problems";
+  public static final String INFO = "/api/v1/info";
 
   private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
   private static final int MAX_REQUEST_BYTES = 64 * 1024;

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param requests requests that ended in the window
  * @param rps requests per second over the window
+ * @param errors 5xx responses among them
  * @param successRate non-5xx responses / requests
  * @param p50Ms latency percentiles in milliseconds, from the merged histograms of every sidecar
  * @param cacheHitRatio hits / (hits + misses)
@@ -20,6 +21,7 @@ public record ServiceSummary(
     String direction,
     long requests,
     double rps,
+    long errors,
     @Nullable Double successRate,
     @Nullable Double p50Ms,
     @Nullable Double p95Ms,

@@ -119,20 +119,40 @@ public final class StatsAggregator {
   }
 
   /** The golden metrics of every service seen in the window ending now. */
-  public synchronized StatsView view() {
+  public StatsView view() {
+    return view(window);
+  }
+
+  /**
+   * The golden metrics over the last {@code span}, rounded up to whole buckets: a shorter view of
+   * the same buckets (a longer one cannot be answered: older buckets are gone).
+   *
+   * @throws IllegalArgumentException when {@code span} is longer than {@link #window()} or not positive
+   */
+  public synchronized StatsView view(Duration span) {
+    requireNonNull(span, "span");
+    if (span.isNegative() || span.isZero() || span.compareTo(window) > 0) {
+      throw new IllegalArgumentException("window: " + span + " (expected: > 0 and <= " + window + ")");
+    }
+    int spanBuckets = (int) ((span.toMillis() + bucketMillis - 1) / bucketMillis);
     long now = clockMillis.getAsLong();
-    evict(now / bucketMillis);
+    long nowIndex = now / bucketMillis;
+    evict(nowIndex);
     Map<Key, Totals> sums = new HashMap<>();
     Set<String> nodes = new HashSet<>();
     for (Bucket bucket : buckets) {
+      if (bucket.index <= nowIndex - spanBuckets) {
+        continue;
+      }
       nodes.addAll(bucket.nodes);
       bucket.services.forEach((key, totals) -> sums.computeIfAbsent(key, k -> new Totals()).merge(totals));
     }
-    double seconds = window.toMillis() / 1000.0;
+    Duration viewed = Duration.ofMillis(spanBuckets * bucketMillis);
+    double seconds = viewed.toMillis() / 1000.0;
     List<ServiceSummary> services = new ArrayList<>(sums.size());
     sums.forEach((key, totals) -> services.add(totals.summary(key, seconds)));
     services.sort(Comparator.comparing(ServiceSummary::service).thenComparing(ServiceSummary::direction));
-    return new StatsView(now, window, nodes.size(), services);
+    return new StatsView(now, viewed, nodes.size(), services);
   }
 
   private Bucket current(long now) {
@@ -219,6 +239,7 @@ public final class StatsAggregator {
     ServiceSummary summary(Key key, double seconds) {
       boolean timed = latency.getTotalCount() > 0;
       return new ServiceSummary(key.service(), key.direction(), requests, requests / seconds,
+          Math.min(requests, r5xx),
           ratio(requests - Math.min(requests, r5xx), requests),
           timed ? percentileMs(50) : null,
           timed ? percentileMs(95) : null,

@@ -66,6 +66,13 @@ public final class PolicyIndex implements PolicyResolver {
     return new PolicyIndex(byType);
   }
 
+  /** Every policy that shaped some resource: those the xDS configuration carries. */
+  public Set<String> policyIds() {
+    Set<String> ids = new TreeSet<>();
+    byType.values().forEach(names -> names.values().forEach(ids::addAll));
+    return ids;
+  }
+
   @Override
   public Set<String> policiesOf(XdsType type, String resourceName) {
     Map<String, Set<String>> names = byType.get(type);

@@ -20,10 +20,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AckTracker {
 
-  /** One connected sidecar (one ADS stream). Times are ISO-8601 instants. */
+  /**
+   * One connected sidecar (one ADS stream). Times are ISO-8601 instants.
+   *
+   * @param adminAddress {@code host:port} of the sidecar's admin, when its node metadata names it
+   *     ({@link #ADMIN_ADDRESS_KEY}, local mode); null otherwise (in a cluster it is loopback-only)
+   */
   public record SidecarStatus(
       long streamId, String nodeId, String group, String connectedAt,
-      Map<String, TypeStatus> types) {}
+      @Nullable String adminAddress, Map<String, TypeStatus> types) {}
+
+  /** Node metadata key naming the sidecar's admin address, e.g. {@code 127.0.0.1:15000}. */
+  public static final String ADMIN_ADDRESS_KEY = "corral.admin_address";
 
   /** One xDS type of one stream; versions are empty until something was sent or acked. */
   public record TypeStatus(String sentVersion, String ackedVersion, @Nullable String ackedAt,
@@ -81,7 +89,11 @@ public final class AckTracker {
   }
 
   void opened(long streamId, String nodeId, String group) {
-    streams.put(streamId, new Stream(streamId, nodeId, group, now()));
+    opened(streamId, nodeId, group, null);
+  }
+
+  void opened(long streamId, String nodeId, String group, @Nullable String adminAddress) {
+    streams.put(streamId, new Stream(streamId, nodeId, group, adminAddress, now()));
   }
 
   void closed(long streamId) {
@@ -124,12 +136,14 @@ public final class AckTracker {
     final String nodeId;
     final String group;
     final String connectedAt;
+    final @Nullable String adminAddress;
     private final Map<XdsType, MutableType> types = new EnumMap<>(XdsType.class);
 
-    Stream(long id, String nodeId, String group, String connectedAt) {
+    Stream(long id, String nodeId, String group, @Nullable String adminAddress, String connectedAt) {
       this.id = id;
       this.nodeId = nodeId;
       this.group = group;
+      this.adminAddress = adminAddress;
       this.connectedAt = connectedAt;
     }
 
@@ -141,7 +155,7 @@ public final class AckTracker {
       Map<String, TypeStatus> out = new LinkedHashMap<>();
       types.forEach((type, t) -> out.put(type.name(),
           new TypeStatus(t.sentVersion, t.ackedVersion, t.ackedAt, t.lastNack)));
-      return new SidecarStatus(id, nodeId, group, connectedAt, java.util.Collections.unmodifiableMap(out));
+      return new SidecarStatus(id, nodeId, group, connectedAt, adminAddress, java.util.Collections.unmodifiableMap(out));
     }
   }
 

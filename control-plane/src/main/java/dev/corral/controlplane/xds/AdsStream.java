@@ -98,6 +98,15 @@ final class AdsStream {
     return new ForwardingResponses(call);
   }
 
+  /** The admin address the node's metadata names (local mode), when it looks like host:port. */
+  private static @Nullable String adminAddress(Node node) {
+    com.google.protobuf.Value v = node.getMetadata().getFieldsOrDefault(AckTracker.ADMIN_ADDRESS_KEY, null);
+    if (v == null || !v.hasStringValue() || !v.getStringValue().matches("[^\\s/]+:\\d{1,5}")) {
+      return null;
+    }
+    return v.getStringValue();
+  }
+
   private DiscoveryRequest onRequest(DiscoveryRequest request) {
     DiscoveryRequest.Builder rewritten = null;
     Node known = node;
@@ -105,7 +114,7 @@ final class AdsStream {
       known = request.getNode();
       node = known;
       group = publisher.nodeGroup().groupOf(known);
-      tracker.opened(id, known.getId(), group);
+      tracker.opened(id, known.getId(), group, adminAddress(known));
       metrics.connectedSidecars.inc();
       publisher.groupConnected(group);
     } else if (known != null && !request.hasNode()) {

@@ -164,6 +164,13 @@ public final class SnapshotPublisher implements AutoCloseable {
     return p == null ? Optional.empty() : Optional.of(new GroupVersions(group, p.versions));
   }
 
+  /** True while published resources wait out the coalescing window (not yet served to anyone). */
+  public boolean pending() {
+    synchronized (lock) {
+      return !pending.isEmpty();
+    }
+  }
+
   /** Groups with at least one open ADS stream. */
   public Set<String> knownGroups() {
     return Set.copyOf(knownGroups);

@@ -45,6 +45,24 @@ class StatsAggregatorTest {
   }
 
   @Test
+  void aShorterViewCountsOnlyItsLastBucketsAndALongerOneIsRefused() {
+    aggregator.add(report("a", service("images", 300, 1_000)));
+    clock.addAndGet(15_000);
+    aggregator.add(report("a", service("images", 50, 1_000).setResponses2Xx(40).setResponses5Xx(10)));
+
+    StatsView last10s = aggregator.view(Duration.ofSeconds(10));
+    assertThat(last10s.window()).isEqualTo(Duration.ofSeconds(10));
+    ServiceSummary images = last10s.services().get(0);
+    assertThat(images.requests()).isEqualTo(50);
+    assertThat(images.rps()).isEqualTo(5.0);
+    assertThat(images.errors()).isEqualTo(10);
+    assertThat(aggregator.view(Duration.ofSeconds(7)).window()).as("whole buckets").isEqualTo(Duration.ofSeconds(10));
+    assertThat(aggregator.view().services().get(0).requests()).isEqualTo(350);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> aggregator.view(Duration.ofMinutes(1)))
+        .hasMessageContaining("window: PT1M (expected: > 0 and <= PT30S)");
+  }
+
+  @Test
   void theWindowSlides() {
     aggregator.add(report("a", service("images", 300, 1_000)));
     clock.addAndGet(15_000);

@@ -1,65 +1,45 @@
 package dev.corral.sidecar.cache;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A stored body: chunks that nobody can change. Each call of {@link #chunks()} hands out fresh
- * read-only views, so concurrent readers never share a buffer position.
+ * A stored body: bytes off the heap ({@link OffHeap}) that nobody can change. Each call of
+ * {@link #chunks()} hands out a fresh read-only view, so concurrent readers never share a position.
  */
 public final class CachedBody {
-  public static final CachedBody EMPTY = new CachedBody(new byte[0][], 0);
+  public static final CachedBody EMPTY = new CachedBody(ByteBuffer.allocate(0).asReadOnlyBuffer());
 
-  private final byte[][] chunks;
-  private final long length;
+  private final ByteBuffer data;
 
-  private CachedBody(byte[][] chunks, long length) {
-    this.chunks = chunks;
-    this.length = length;
+  private CachedBody(ByteBuffer data) {
+    this.data = data;
   }
 
   /** Copies the bytes. */
   public static CachedBody copyOf(byte[] bytes) {
-    return bytes.length == 0 ? EMPTY : new CachedBody(new byte[][] {bytes.clone()}, bytes.length);
+    return bytes.length == 0 ? EMPTY : new CachedBody(OffHeap.copy(bytes, 0, bytes.length));
   }
 
   /** Copies the remaining bytes of each buffer, leaving their positions unchanged. */
   public static CachedBody copyOf(List<ByteBuffer> buffers) {
-    List<byte[]> out = new ArrayList<>(buffers.size());
-    long length = 0;
-    for (ByteBuffer b : buffers) {
-      byte[] a = new byte[b.remaining()];
-      b.duplicate().get(a);
-      if (a.length > 0) {
-        out.add(a);
-        length += a.length;
-      }
-    }
-    return length == 0 ? EMPTY : new CachedBody(out.toArray(new byte[0][]), length);
+    ByteBuffer data = OffHeap.copy(buffers);
+    return data.remaining() == 0 ? EMPTY : new CachedBody(data);
   }
 
   public long length() {
-    return length;
+    return data.remaining();
   }
 
-  /** Read-only views of the chunks, positioned at 0. */
+  /** Read-only views of the body, positioned at 0. */
   public List<ByteBuffer> chunks() {
-    List<ByteBuffer> out = new ArrayList<>(chunks.length);
-    for (byte[] c : chunks) {
-      out.add(ByteBuffer.wrap(c).asReadOnlyBuffer());
-    }
-    return out;
+    return List.of(data.duplicate());
   }
 
   /** A copy of the whole body. */
   public byte[] toByteArray() {
-    byte[] out = new byte[Math.toIntExact(length)];
-    int at = 0;
-    for (byte[] c : chunks) {
-      System.arraycopy(c, 0, out, at, c.length);
-      at += c.length;
-    }
+    byte[] out = new byte[data.remaining()];
+    data.duplicate().get(out);
     return out;
   }
 }

@@ -60,7 +60,7 @@ final class RangeCoalescer {
     this.credentialsInKey = !collapse.shareAcrossCredentials();
     this.manager = manager;
     this.stored = Caffeine.newBuilder().maximumWeight(MemoryBudget.cap(storeBytes, "range block store"))
-        .weigher((BlockId id, Block b) -> b.data().length + 64).build();
+        .weigher((BlockId id, Block b) -> b.length() + 64).build();
   }
 
   /** A GET with exactly one byte range and no conditions; the rest is forwarded as is. */

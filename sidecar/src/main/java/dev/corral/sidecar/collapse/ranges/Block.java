@@ -2,16 +2,18 @@ package dev.corral.sidecar.collapse.ranges;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.corral.sidecar.cache.OffHeap;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One fetched block: its bytes (owned: never changed after construction), the total length and
+ * One fetched block: its bytes (read-only, off the heap when split from a fetch), the total length and
  * the validators of the response it came from, so blocks from different fetches can be checked
  * to belong to one representation before they are stitched together.
  */
-public record Block(long index, byte[] data, long totalLength, @Nullable String etag,
+public record Block(long index, ByteBuffer data, long totalLength, @Nullable String etag,
     @Nullable String lastModified) {
 
   public Block {
@@ -19,6 +21,11 @@ public record Block(long index, byte[] data, long totalLength, @Nullable String 
     if (index < 0) {
       throw new IllegalArgumentException("index: " + index + " (expected: >= 0)");
     }
+    data = data.isReadOnly() ? data : data.asReadOnlyBuffer();
+  }
+
+  public int length() {
+    return data.remaining();
   }
 
   /**
@@ -43,9 +50,7 @@ public record Block(long index, byte[] data, long totalLength, @Nullable String 
       if (!complete) {
         break;
       }
-      byte[] data = new byte[len];
-      System.arraycopy(body, at, data, 0, len);
-      out.add(new Block(index, data, total, etag, lastModified));
+      out.add(new Block(index, OffHeap.copy(body, at, len), total, etag, lastModified));
     }
     return out;
   }

@@ -102,14 +102,14 @@ public record PartialResponse(ContentRange contentRange, List<ByteBuffer> body,
             + ", the range " + total);
       }
       long expected = BlockPlan.blockLength(i, blockSize, total);
-      if (b.data().length != expected) {
+      if (b.length() != expected) {
         return new Assembly.Inconsistent(
-            "block " + i + " has " + b.data().length + " bytes (expected: " + expected + ")");
+            "block " + i + " has " + b.length() + " bytes (expected: " + expected + ")");
       }
       long blockStart = i * blockSize;
       int from = (int) Math.max(0, range.first() - blockStart);
-      int to = (int) Math.min(b.data().length, range.last() - blockStart + 1);
-      slices.add(ByteBuffer.wrap(b.data(), from, to - from).slice().asReadOnlyBuffer());
+      int to = (int) Math.min(b.length(), range.last() - blockStart + 1);
+      slices.add(b.data().duplicate().position(from).limit(to).slice());
     }
     return new Assembly.Complete(new PartialResponse(range.contentRange(), slices,
         reference.etag(), reference.etag() == null ? reference.lastModified() : null));

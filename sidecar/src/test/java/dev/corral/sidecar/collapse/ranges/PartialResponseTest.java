@@ -3,6 +3,7 @@ package dev.corral.sidecar.collapse.ranges;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.sidecar.collapse.ranges.PartialResponse.Assembly;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ class PartialResponseTest {
     for (long i = 0; i * BS < object.length; i++) {
       int from = (int) (i * BS);
       int to = Math.min(object.length, from + BS);
-      blocks.put(i, new Block(i, Arrays.copyOfRange(object, from, to), object.length, etag, null));
+      blocks.put(i, new Block(i, ByteBuffer.wrap(Arrays.copyOfRange(object, from, to)), object.length, etag, null));
     }
     return blocks;
   }
@@ -114,8 +115,8 @@ class PartialResponseTest {
   void lastModifiedMustMatchWhenThereIsNoEtag() {
     byte[] object = object(2 * BS);
     Map<Long, Block> blocks = new HashMap<>();
-    blocks.put(0L, new Block(0, Arrays.copyOfRange(object, 0, BS), object.length, null, "A"));
-    blocks.put(1L, new Block(1, Arrays.copyOfRange(object, BS, 2 * BS), object.length, null, "A"));
+    blocks.put(0L, new Block(0, ByteBuffer.wrap(Arrays.copyOfRange(object, 0, BS)), object.length, null, "A"));
+    blocks.put(1L, new Block(1, ByteBuffer.wrap(Arrays.copyOfRange(object, BS, 2 * BS)), object.length, null, "A"));
     RangeResolution all = resolve("bytes=0-", object.length);
 
     assertThat(PartialResponse.assemble(blocks, all, BS)).isInstanceOf(Assembly.Complete.class);
@@ -132,7 +133,7 @@ class PartialResponseTest {
         .isInstanceOf(Assembly.Inconsistent.class);
 
     Map<Long, Block> shortBlock = blocksOf(object, ETAG);
-    shortBlock.put(0L, new Block(0, new byte[10], object.length, ETAG, null));
+    shortBlock.put(0L, new Block(0, ByteBuffer.wrap(new byte[10]), object.length, ETAG, null));
     assertThat(PartialResponse.assemble(shortBlock, resolve("bytes=0-", object.length), BS))
         .isInstanceOf(Assembly.Inconsistent.class);
   }
@@ -155,8 +156,9 @@ class PartialResponseTest {
         ETAG, null);
 
     assertThat(blocks).extracting(Block::index).containsExactly(1L, 2L, 3L);
-    assertThat(blocks.get(2).data()).hasSize(5);
-    assertThat(blocks.get(0).data()).isEqualTo(Arrays.copyOfRange(object, BS, 2 * BS));
+    assertThat(blocks.get(2).length()).isEqualTo(5);
+    assertThat(blocks.get(0).data()).isEqualTo(ByteBuffer.wrap(Arrays.copyOfRange(object, BS, 2 * BS)));
+    assertThat(blocks.get(0).data().isDirect()).isTrue();
     assertThat(Block.split(ContentRange.of(1, 10, 100), new byte[10], BS, ETAG, null)).isEmpty();
   }
 }
