@@ -7,6 +7,7 @@ import dev.corral.controlplane.translate.LocalSidecars;
 import dev.corral.controlplane.translate.NodeContext;
 import dev.corral.controlplane.translate.PlacementFilters;
 import dev.corral.controlplane.translate.PolicyIndex;
+import dev.corral.controlplane.translate.TranslationMemo;
 import dev.corral.controlplane.translate.Translator;
 import dev.corral.controlplane.xds.NodeGroup;
 import dev.corral.controlplane.xds.PolicyResolver;
@@ -14,6 +15,8 @@ import dev.corral.controlplane.xds.SnapshotPublisher;
 import dev.corral.controlplane.xds.XdsResources;
 import dev.corral.controlplane.xds.XdsType;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,14 +27,18 @@ import org.slf4j.LoggerFactory;
  * The seam between a model source and the ADS server: groups sidecars by {@link NodeContext}
  * (so sidecars that differ in ports get their own snapshot), translates the latest model for each
  * group that has connected, and republishes every group on each model change. In local mode it
- * also routes endpoints of pods whose sidecar connected through that sidecar ({@link LocalSidecars}). The
+ * also routes endpoints of pods whose sidecar is connected through that sidecar ({@link LocalSidecars});
+ * when a sidecar's last stream closes, its pod's endpoints go straight to the app again. The
  * {@link SnapshotPublisher} coalesces the bursts; {@link #policies()} follows the model for NACKs.
+ * Groups share every piece of translation that does not depend on them ({@link TranslationMemo}).
  */
 public final class MeshPublisher implements NodeGroup {
   private static final Logger log = LoggerFactory.getLogger(MeshPublisher.class);
 
   private final Map<String, NodeContext> contexts = new ConcurrentHashMap<>();
   private final PlacementFilters filters;
+  private final TranslationMemo memo = new TranslationMemo();
+  private final FaultInjection faults = FaultInjection.fromSystemProperties();
   private volatile MeshModel model = MeshModel.empty();
   private volatile PolicyIndex index = PolicyIndex.empty();
   private volatile LocalSidecars local = LocalSidecars.none();
@@ -39,12 +46,17 @@ public final class MeshPublisher implements NodeGroup {
 
   public MeshPublisher(PlacementFilters filters) {
     this.filters = requireNonNull(filters, "filters");
+    if (faults.enabled()) {
+      log.warn("TEST-ONLY fault injection on: {} gets a field the sidecar refuses (-D{})",
+          faults.policyId(), FaultInjection.PROPERTY);
+    }
   }
 
   /** Connects to the publisher, which must group nodes with this object. */
   public void attach(SnapshotPublisher publisher) {
     this.publisher = requireNonNull(publisher, "publisher");
     publisher.onNewGroup(this::groupConnected);
+    publisher.onGroupGone(this::groupGone);
   }
 
   @Override
@@ -59,6 +71,7 @@ public final class MeshPublisher implements NodeGroup {
   public synchronized void onModel(MeshModel next) {
     this.model = requireNonNull(next, "next");
     this.index = PolicyIndex.of(next);
+    memo.nextGeneration();
     log.info("mesh model: {}", next);
     for (String group : publisher.knownGroups()) {
       publishGroup(group);
@@ -71,18 +84,52 @@ public final class MeshPublisher implements NodeGroup {
    */
   private synchronized void groupConnected(String group) {
     NodeContext ctx = contexts.get(group);
-    if (ctx != null && ctx.appPort().isPresent()) {
-      LocalSidecars next = LocalSidecars.of(contexts.values());
-      if (!next.equals(local)) {
-        local = next;
-        // knownGroups() already includes the new group.
-        for (String g : publisher.knownGroups()) {
-          publishGroup(g);
-        }
-        return;
-      }
+    if (ctx != null && ctx.appPort().isPresent() && refreshLocal()) {
+      return;
     }
     publishGroup(group);
+  }
+
+  /**
+   * The last sidecar of a group disconnected: forget its context and, if it was a local-mode
+   * sidecar, send its pod's endpoints straight to the app again. The EndpointSlice, not the ADS
+   * stream, says whether the pod exists: a sidecar that lost its stream (or died) must not make
+   * a pod that is still listed unreachable, so its endpoints stay, only the detour through its
+   * inbound port goes (docs/local-mode.md).
+   */
+  private synchronized void groupGone(String group) {
+    NodeContext ctx = contexts.remove(group);
+    if (ctx != null && ctx.appPort().isPresent()) {
+      refreshLocal();
+    }
+  }
+
+  /**
+   * Recomputes the local sidecars from the groups connected now; when they changed, republishes
+   * every connected group and returns true.
+   */
+  private boolean refreshLocal() {
+    List<NodeContext> connected = new ArrayList<>();
+    for (String g : publisher.knownGroups()) {
+      NodeContext c = contexts.get(g);
+      if (c != null) {
+        connected.add(c);
+      }
+    }
+    LocalSidecars next = LocalSidecars.of(connected);
+    if (next.equals(local)) {
+      return false;
+    }
+    local = next;
+    for (String g : publisher.knownGroups()) {
+      publishGroup(g);
+    }
+    return true;
+  }
+
+  /** The pods whose endpoints go through their local sidecar now. */
+  public LocalSidecars localSidecars() {
+    return local;
   }
 
   /** The policies behind a resource, for the model in force. */
@@ -106,7 +153,7 @@ public final class MeshPublisher implements NodeGroup {
     }
     XdsResources resources;
     try {
-      resources = Translator.translate(model, ctx, filters, local);
+      resources = faults.apply(Translator.translate(model, ctx, filters, local, memo), index);
     } catch (RuntimeException e) {
       log.error("translating the model for group {} failed; it keeps its last snapshot", group, e);
       return;

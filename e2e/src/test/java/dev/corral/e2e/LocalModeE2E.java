@@ -360,6 +360,67 @@ class LocalModeE2E {
         assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars")).hasSize(2));
   }
 
+  /**
+   * A resource the sidecars refuse: through the real translator, with the control plane's TEST-ONLY
+   * fault hook naming policy shop/images-bad (its clusters get respect_dns_ttl, which the sidecar
+   * does not support). One NACK per sidecar and no storm, the reason recorded against the policy,
+   * traffic served by the last good config, and fixing the file clears the rejection.
+   */
+  @Test
+  void aResourceTheSidecarsRefuseIsNackedOnceAndRecorded() throws Exception {
+    awaitRouted();
+    controlPlane.kill();
+    controlPlane = ControlPlaneProcess.start(mesh, xdsPort, httpPort,
+        List.of("-Dcorral.faultInjection.unsupportedFieldForPolicy=shop/images-bad"));
+    // The sidecars reconnect with back-off (0.5 s doubling) and resync to equal versions.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !awaitSettledXds().isEmpty());
+    assertThat(controlPlane.log()).contains("TEST-ONLY fault injection on");
+
+    write("images-policy.yaml", balancePolicy("images-bad", "algorithm: RoundRobin"));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+        assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("rejectedPolicies").has("shop/BalancePolicy/images-bad"))
+            .isTrue());
+    JsonNode rejection = JSON.readTree(controlPlane.body("/api/v1/xds")).get("rejectedPolicies")
+        .get("shop/BalancePolicy/images-bad");
+    assertThat(rejection.get("message").asText()).contains("outbound|8080||images.shop.svc.cluster.local", "respect_dns_ttl");
+    assertThat(rejection.get("resources").toString()).contains("outbound|8080||images.shop.svc.cluster.local");
+
+    // The last good config keeps serving, and nothing is re-sent: exactly one NACK per sidecar.
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(bodies(frontend.outbound, 3)).allMatch(b -> b.startsWith("backend "));
+    }
+    JsonNode sidecars = JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars");
+    assertThat(sidecars).hasSize(2);
+    for (JsonNode sc : sidecars) {
+      JsonNode cds = sc.get("types").get("CDS");
+      assertThat(cds.get("lastNack").get("version").asText()).as(sc.get("nodeId").asText())
+          .isEqualTo(cds.get("sentVersion").asText());
+      assertThat(cds.get("ackedVersion").asText()).isNotEqualTo(cds.get("sentVersion").asText());
+    }
+    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"CDS\"} 2.0");
+
+    write("images-policy.yaml", balancePolicy("images", "algorithm: RoundRobin"));
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+        assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("rejectedPolicies").size()).isZero());
+    assertThat(bodies(frontend.outbound, 6)).allMatch(b -> b.startsWith("backend "));
+    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"CDS\"} 2.0");
+  }
+
+  /**
+   * Local mode's detour through a pod's sidecar ends with that sidecar: once images-0's sidecar is
+   * gone, callers reach images-0's app directly again (before, they kept calling its dead inbound
+   * port and images-0 was unreachable).
+   */
+  @Test
+  void aLocalSidecarThatLeavesIsBypassed() throws Exception {
+    awaitRouted();
+    images0.process().close();
+    await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+        assertThat(bodies(frontend.outbound, 12)).contains("backend alpha").allMatch(b -> b.startsWith("backend ")));
+    assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("sidecars")).hasSize(1);
+  }
+
   // ---- helpers ----
 
   /**
@@ -467,12 +528,16 @@ class LocalModeE2E {
 
   /** A BalancePolicy for images; {@code body} is the spec without targetRef, unindented. */
   private static String balancePolicy(String body) {
+    return balancePolicy("images", body);
+  }
+
+  private static String balancePolicy(String name, String body) {
     return """
         apiVersion: corral.dev/v1alpha1
         kind: BalancePolicy
-        metadata: {name: images, namespace: shop}
+        metadata: {name: %s, namespace: shop}
         spec:
           targetRef: {kind: Service, name: images}
-        """ + body.indent(2);
+        """.formatted(name) + body.indent(2);
   }
 }

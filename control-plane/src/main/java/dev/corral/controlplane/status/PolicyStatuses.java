@@ -129,7 +129,7 @@ public final class PolicyStatuses {
     }
     if (!translated) {
       return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING,
-          "no xDS resource carries this policy: this control plane does not translate it yet");
+          "no xDS resource carries this policy yet");
     }
     Nack nack = xds.rejectedPolicies().get(id);
     if (nack != null) {

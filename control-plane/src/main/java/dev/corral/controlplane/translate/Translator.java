@@ -2,12 +2,14 @@ package dev.corral.controlplane.translate;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.protobuf.Any;
 import dev.corral.api.v1alpha1.BalancePolicySpec;
 import dev.corral.controlplane.model.Endpoint;
 import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.Service;
+import dev.corral.controlplane.model.ServiceEndpoints;
 import dev.corral.controlplane.model.ServiceKey;
 import dev.corral.controlplane.model.ServicePort;
 import dev.corral.controlplane.xds.XdsResources;
@@ -18,6 +20,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.jspecify.annotations.Nullable;
@@ -68,43 +71,37 @@ public final class Translator {
    */
   public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
       LocalSidecars local) {
+    return translate(model, node, filters, local, TranslationMemo.none());
+  }
+
+  /**
+   * As {@link #translate(MeshModel, NodeContext, PlacementFilters, LocalSidecars)}, sharing the
+   * pieces that do not depend on the node through {@code memo}: equal output, built once for all
+   * groups (and reused across models for Services that did not change).
+   */
+  public static XdsResources translate(MeshModel model, NodeContext node, PlacementFilters filters,
+      LocalSidecars local, TranslationMemo memo) {
     requireNonNull(model, "model");
     requireNonNull(local, "local");
     requireNonNull(node, "node");
     requireNonNull(filters, "filters");
-    List<Cluster> clusters = new ArrayList<>();
-    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    requireNonNull(memo, "memo");
+    // Clusters and endpoints of the Services do not depend on the node at all: one list per model.
+    Outbound outbound = memo.get(new OutboundKey(new TranslationMemo.Same(model), local),
+        () -> outbound(model, local, memo));
+    List<Cluster> clusters = new ArrayList<>(outbound.clusters());
+    List<ClusterLoadAssignment> endpoints = outbound.endpoints();
     List<Listener> listeners = new ArrayList<>();
-    RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
 
-    for (Service service : model.services().values()) {
-      ServiceKey key = service.key();
-      BalancePolicySpec spec = balance(model, key);
-      List<ServicePort> ports = service.ports().stream()
-          .filter(p -> p.protocol().equals("TCP"))
-          .toList();
-      for (int i = 0; i < ports.size(); i++) {
-        ServicePort port = ports.get(i);
-        String clusterName = Names.outboundCluster(key, port.port());
-        clusters.add(Clusters.outbound(clusterName, port, spec));
-        endpoints.add(Endpoints.outbound(clusterName, port, model.endpointsOf(key), local));
-        VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
-        for (String host : Names.hostNames(key, node.namespace())) {
-          if (i == 0) {
-            vh.addDomains(host);
-          }
-          vh.addDomains(host + ":" + port.port());
-        }
-        vh.addRoutes(Routes.catchAll(clusterName, spec).toBuilder()
-            .putAllTypedPerFilterConfig(filters.clientRoute(model, key)));
-        outboundRoutes.addVirtualHosts(vh);
-      }
-    }
     List<io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter> clientFilters =
         filters.client(model, node);
+    // The route table depends on the node only through its namespace (short host names); one memo
+    // serves one PlacementFilters.
+    RouteConfiguration routes = memo.get(new RoutesKey(new TranslationMemo.Same(model), node.namespace()),
+        () -> outboundRoutes(model, node.namespace(), filters, memo));
     listeners.add(Listeners.outbound(node, clientFilters));
     if (node.intercepted()) {
-      outboundRoutes.addVirtualHosts(Routes.allowAny(clientFilters));
+      routes = routes.toBuilder().addVirtualHosts(Routes.allowAny(clientFilters)).build();
       clusters.add(Clusters.originalDst(Names.PASSTHROUGH));
       clusters.add(Clusters.originalDst(Names.INBOUND_PASSTHROUGH));
     }
@@ -121,13 +118,89 @@ public final class Translator {
       listeners.add(Listeners.inbound(node, inbound, filters.server(model, node),
           filters.serverRoute(model, node)));
     }
-    return new XdsResources(clusters, endpoints, listeners, List.of(outboundRoutes.build()));
+    return new XdsResources(clusters, endpoints, listeners, List.of(routes));
   }
+
+  private static Outbound outbound(MeshModel model, LocalSidecars local, TranslationMemo memo) {
+    List<Cluster> clusters = new ArrayList<>();
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    for (Service service : model.services().values()) {
+      ServiceKey key = service.key();
+      BalancePolicySpec spec = balance(model, key, memo);
+      for (ServicePort port : tcpPorts(service)) {
+        String clusterName = Names.outboundCluster(key, port.port());
+        clusters.add(memo.get(new ClusterKey(clusterName, port, spec),
+            () -> Clusters.outbound(clusterName, port, spec)));
+        ServiceEndpoints eps = model.endpointsOf(key);
+        endpoints.add(memo.get(new EndpointsKey(clusterName, port, eps, local),
+            () -> Endpoints.outbound(clusterName, port, eps, local)));
+      }
+    }
+    return new Outbound(List.copyOf(clusters), List.copyOf(endpoints));
+  }
+
+  private record Outbound(List<Cluster> clusters, List<ClusterLoadAssignment> endpoints) {}
+
+  private record OutboundKey(TranslationMemo.Same model, LocalSidecars local) {}
+
+  private static RouteConfiguration outboundRoutes(MeshModel model, String namespace, PlacementFilters filters,
+      TranslationMemo memo) {
+    RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
+    for (Service service : model.services().values()) {
+      ServiceKey key = service.key();
+      BalancePolicySpec spec = balance(model, key, memo);
+      List<ServicePort> ports = tcpPorts(service);
+      boolean sameNamespace = key.namespace().equals(namespace);
+      Map<String, Any> routeFilters = filters.clientRoute(model, key);
+      for (int i = 0; i < ports.size(); i++) {
+        ServicePort port = ports.get(i);
+        boolean first = i == 0;
+        outboundRoutes.addVirtualHosts(memo.get(new VirtualHostKey(key, port, first, sameNamespace, spec, routeFilters),
+            () -> virtualHost(key, port, first, namespace, spec, routeFilters)));
+      }
+    }
+    return outboundRoutes.build();
+  }
+
+  private static VirtualHost virtualHost(ServiceKey key, ServicePort port, boolean first, String namespace,
+      @Nullable BalancePolicySpec spec, Map<String, Any> routeFilters) {
+    String clusterName = Names.outboundCluster(key, port.port());
+    VirtualHost.Builder vh = VirtualHost.newBuilder().setName(Names.virtualHost(key, port.port()));
+    for (String host : Names.hostNames(key, namespace)) {
+      if (first) {
+        vh.addDomains(host);
+      }
+      vh.addDomains(host + ":" + port.port());
+    }
+    vh.addRoutes(Routes.catchAll(clusterName, spec).toBuilder().putAllTypedPerFilterConfig(routeFilters));
+    return vh.build();
+  }
+
+  private static List<ServicePort> tcpPorts(Service service) {
+    return service.ports().stream().filter(p -> p.protocol().equals("TCP")).toList();
+  }
+
+  private record ClusterKey(String name, ServicePort port, @Nullable BalancePolicySpec spec) {}
+
+  private record EndpointsKey(String name, ServicePort port, ServiceEndpoints endpoints, LocalSidecars local) {}
+
+  private record RoutesKey(TranslationMemo.Same model, String namespace) {}
+
+  private record VirtualHostKey(ServiceKey service, ServicePort port, boolean first, boolean sameNamespace,
+      @Nullable BalancePolicySpec spec, Map<String, Any> routeFilters) {}
+
+  private record BalanceKey(TranslationMemo.Same model, ServiceKey service) {}
 
   /**
    * The BalancePolicy in force for {@code key}; a spec the translator cannot read (a source that
    * let an invalid one through) is dropped with a warning rather than failing the whole mesh.
    */
+  private static @Nullable BalancePolicySpec balance(MeshModel model, ServiceKey key, TranslationMemo memo) {
+    Optional<BalancePolicySpec> spec = memo.get(new BalanceKey(new TranslationMemo.Same(model), key),
+        () -> Optional.ofNullable(balance(model, key)));
+    return spec.orElse(null);
+  }
+
   private static @Nullable BalancePolicySpec balance(MeshModel model, ServiceKey key) {
     Optional<Policy<BalancePolicySpec>> p = model.policyFor(PolicyKind.BALANCE, key);
     if (p.isEmpty()) {

@@ -27,7 +27,23 @@ import org.slf4j.LoggerFactory;
 final class AdsStream {
   private static final Logger log = LoggerFactory.getLogger(AdsStream.class);
 
-  private record Sent(String nonce, String version, List<String> names) {}
+  /**
+   * The latest response of a type. The resources stay packed: their names are needed only for a
+   * NACK, and unpacking every resource of every push to every stream would cost more than the push.
+   */
+  private record Sent(String nonce, String version, List<Any> resources) {
+    List<String> names() {
+      List<String> names = new ArrayList<>(resources.size());
+      for (Any any : resources) {
+        try {
+          names.add(Resources.getResourceName(any));
+        } catch (RuntimeException e) {
+          names.add("");
+        }
+      }
+      return names;
+    }
+  }
 
   private final long id;
   private final SnapshotPublisher publisher;
@@ -114,7 +130,7 @@ final class AdsStream {
     }
     if (request.hasErrorDetail()) {
       String message = request.getErrorDetail().getMessage();
-      List<String> resources = rejectedResources(sent.names, message);
+      List<String> resources = rejectedResources(sent.names(), message);
       Set<String> policyIds = new LinkedHashSet<>();
       for (String r : resources) {
         policyIds.addAll(policies.policiesOf(type, r));
@@ -154,16 +170,8 @@ final class AdsStream {
   }
 
   private void onResponse(DiscoveryResponse response) {
-    List<String> names = new ArrayList<>(response.getResourcesCount());
-    for (Any any : response.getResourcesList()) {
-      try {
-        names.add(Resources.getResourceName(any));
-      } catch (RuntimeException e) {
-        names.add("");
-      }
-    }
     lastSent.put(response.getTypeUrl(),
-        new Sent(response.getNonce(), response.getVersionInfo(), List.copyOf(names)));
+        new Sent(response.getNonce(), response.getVersionInfo(), response.getResourcesList()));
     XdsType.ofTypeUrl(response.getTypeUrl()).ifPresent(type -> {
       tracker.sent(id, type, response.getVersionInfo());
       metrics.pushes.labelValues(type.metricLabel()).inc();
@@ -175,6 +183,7 @@ final class AdsStream {
       tracker.closed(id);
       if (node != null) {
         metrics.connectedSidecars.dec();
+        publisher.groupDisconnected(group);
       }
     }
   }

@@ -2,6 +2,8 @@ package dev.corral.controlplane.xds;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.Resources;
@@ -30,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,7 +84,14 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Map<String, Published> published = new ConcurrentHashMap<>();
   private final Map<String, Outcome> lastRefusal = new ConcurrentHashMap<>();
   private final List<Consumer<String>> groupListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> goneListeners = new CopyOnWriteArrayList<>();
+  /** Open ADS streams per group; a group is known while it has one. */
+  private final Map<String, Integer> openStreams = new ConcurrentHashMap<>();
   private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
+  /** Per-resource digests, by identity: resources shared between groups are hashed once. */
+  private final Cache<Message, byte[]> digests = CacheBuilder.newBuilder().weakKeys().build();
+  /** Type versions by list identity: a list shared by many groups (EDS) is hashed once. */
+  private final Cache<List<?>, String> listHashes = CacheBuilder.newBuilder().weakKeys().build();
 
   private SnapshotPublisher(Builder b) {
     this.nodeGroup = b.nodeGroup;
@@ -163,7 +171,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     }
   }
 
-  /** Groups that some sidecar connected with, since start. */
+  /** Groups with at least one open ADS stream. */
   public Set<String> knownGroups() {
     return Set.copyOf(knownGroups);
   }
@@ -174,6 +182,15 @@ public final class SnapshotPublisher implements AutoCloseable {
    */
   public void onNewGroup(Consumer<String> listener) {
     groupListeners.add(requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Called with a group when the last ADS stream of it closes. The group's snapshot stays in the
+   * cache (a sidecar that reconnects is answered at once), but model changes no longer need to be
+   * published for it until a sidecar of it connects again ({@link #onNewGroup}).
+   */
+  public void onGroupGone(Consumer<String> listener) {
+    goneListeners.add(requireNonNull(listener, "listener"));
   }
 
   public XdsMetrics metrics() {
@@ -188,14 +205,35 @@ public final class SnapshotPublisher implements AutoCloseable {
     return cache;
   }
 
+  /** A stream of {@code group} opened (its first request named the node). */
   void groupConnected(String group) {
-    if (knownGroups.add(group)) {
-      for (Consumer<String> l : groupListeners) {
-        try {
-          l.accept(group);
-        } catch (RuntimeException e) {
-          log.warn("new-group listener failed for {}", group, e);
-        }
+    boolean first;
+    synchronized (openStreams) {
+      first = openStreams.merge(group, 1, Integer::sum) == 1 && knownGroups.add(group);
+    }
+    if (first) {
+      tell(groupListeners, group, "new-group");
+    }
+  }
+
+  /** A stream of {@code group} closed; the last one makes the group unknown. */
+  void groupDisconnected(String group) {
+    boolean last;
+    synchronized (openStreams) {
+      Integer left = openStreams.computeIfPresent(group, (g, n) -> n == 1 ? null : n - 1);
+      last = left == null && knownGroups.remove(group);
+    }
+    if (last) {
+      tell(goneListeners, group, "group-gone");
+    }
+  }
+
+  private static void tell(List<Consumer<String>> listeners, String group, String what) {
+    for (Consumer<String> l : listeners) {
+      try {
+        l.accept(group);
+      } catch (RuntimeException e) {
+        log.warn("{} listener failed for {}", what, group, e);
       }
     }
   }
@@ -233,10 +271,10 @@ public final class SnapshotPublisher implements AutoCloseable {
   private void publishNow(String group, Pending p) {
     XdsResources r = p.resources;
     Map<XdsType, String> versions = new EnumMap<>(XdsType.class);
-    versions.put(XdsType.CDS, hash(r.clusters(), Resources::getResourceName));
-    versions.put(XdsType.EDS, hash(r.endpoints(), Resources::getResourceName));
-    versions.put(XdsType.LDS, hash(r.listeners(), Resources::getResourceName));
-    versions.put(XdsType.RDS, hash(r.routes(), Resources::getResourceName));
+    versions.put(XdsType.CDS, hash(r.clusters()));
+    versions.put(XdsType.EDS, hash(r.endpoints()));
+    versions.put(XdsType.LDS, hash(r.listeners()));
+    versions.put(XdsType.RDS, hash(r.routes()));
 
     Published before = published.get(group);
     if (before != null && before.versions.equals(versions)) {
@@ -261,18 +299,32 @@ public final class SnapshotPublisher implements AutoCloseable {
   }
 
   /** A content hash that ignores resource order, as the type's version. */
-  private static <T extends Message> String hash(List<T> resources, Function<Message, String> name) {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  private <T extends Message> String hash(List<T> resources) {
+    String known = listHashes.getIfPresent(resources);
+    if (known != null) {
+      return known;
     }
+    String h = computeHash(resources);
+    listHashes.put(resources, h);
+    return h;
+  }
+
+  private <T extends Message> String computeHash(List<T> resources) {
     List<T> sorted = new ArrayList<>(resources);
-    sorted.sort(Comparator.comparing(name::apply));
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    sorted.sort(Comparator.comparing(Resources::getResourceName));
+    MessageDigest digest = sha256();
     for (T m : sorted) {
-      buf.reset();
+      digest.update(Resources.getResourceName(m).getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(digestOf(m));
+    }
+    return HexFormat.of().formatHex(digest.digest(), 0, 8);
+  }
+
+  private byte[] digestOf(Message m) {
+    byte[] d = digests.getIfPresent(m);
+    if (d == null) {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(m.getSerializedSize());
       try {
         CodedOutputStream out = CodedOutputStream.newInstance(buf);
         out.useDeterministicSerialization();
@@ -281,12 +333,18 @@ public final class SnapshotPublisher implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      digest.update(name.apply(m).getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(buf.toByteArray());
-      digest.update((byte) 0);
+      d = sha256().digest(buf.toByteArray());
+      digests.put(m, d);
     }
-    return HexFormat.of().formatHex(digest.digest(), 0, 8);
+    return d;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

@@ -2,8 +2,10 @@ package dev.corral.controlplane.xds;
 
 import static java.util.Objects.requireNonNull;
 
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -44,8 +46,11 @@ public final class XdsServer implements AutoCloseable {
       @Override
       public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
     };
-    V3DiscoveryServer discovery = new V3DiscoveryServer(
-        List.of(noCallbacks), new NackHoldingWatcher(b.publisher.cache()));
+    // Cached serializer: resources shared by many sidecars (and groups) are packed once per
+    // version, not once per stream; each push to 1,000 sidecars would re-serialize them otherwise.
+    V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
+        new NackHoldingWatcher(b.publisher.cache()), new DefaultExecutorGroup(),
+        new CachedProtoResourcesSerializer());
     TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
         b.tracker, b.policies);
     NettyServerBuilder builder = NettyServerBuilder

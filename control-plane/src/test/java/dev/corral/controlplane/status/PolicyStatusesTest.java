@@ -82,15 +82,14 @@ class PolicyStatusesTest {
   }
 
   @Test
-  void aPolicyNoXdsResourceCarriesIsNotProgrammed() {
+  void aCachePolicyIsCarriedByTheListenersAndProgrammedOnceAcked() {
     var cache = new Policy<>(PolicyKind.CACHE, "shop", "images", 1, Instant.parse("2026-01-01T00:00:00Z"), IMAGES,
         new dev.corral.api.v1alpha1.CachePolicySpec().withTargetRef(new TargetRef().withKind("Service").withName("images")));
     List<PolicyState> states = PolicyStatuses.compute(model(cache), List.of(),
         xds(List.of(sidecar("a.shop", "c2")), Map.of()));
     PolicyState s = only(states, "images");
     assertThat(s.accepted().holds()).isTrue();
-    assertThat(s.programmed()).isEqualTo(new Condition("Programmed", "False", "Pending",
-        "no xDS resource carries this policy: this control plane does not translate it yet"));
+    assertThat(s.programmed()).isEqualTo(new Condition("Programmed", "True", "Programmed", "ACKed by 1 sidecar"));
   }
 
   @Test

@@ -38,17 +38,31 @@ public final class ControlPlaneProcess implements AutoCloseable {
 
   /** Starts it on {@code folder} and waits until its HTTP API answers /healthz. */
   public static ControlPlaneProcess start(Path folder, int xdsPort, int httpPort, String... extraArgs) {
-    return start(folder, "127.0.0.1", xdsPort, httpPort, extraArgs);
+    return start(folder, "127.0.0.1", xdsPort, httpPort, List.of(), extraArgs);
   }
 
   /** Listening on {@code address} (e.g. 0.0.0.0, for sidecars in other network namespaces). */
   public static ControlPlaneProcess start(Path folder, String address, int xdsPort, int httpPort,
       String... extraArgs) {
+    return start(folder, address, xdsPort, httpPort, List.of(), extraArgs);
+  }
+
+  /** As {@link #start(Path, int, int, String...)}, with {@code jvmFlags} (e.g. -D...) after jvm.options. */
+  public static ControlPlaneProcess start(Path folder, int xdsPort, int httpPort, List<String> jvmFlags,
+      String... extraArgs) {
+    return start(folder, "127.0.0.1", xdsPort, httpPort, jvmFlags, extraArgs);
+  }
+
+  private static ControlPlaneProcess start(Path folder, String address, int xdsPort, int httpPort,
+      List<String> jvmFlags,
+      String... extraArgs) {
     try {
       Path log = Files.createTempFile("corral-control-plane", ".log");
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "@" + JVM_OPTIONS.toAbsolutePath(),
+          "@" + JVM_OPTIONS.toAbsolutePath()));
+      command.addAll(jvmFlags);
+      command.addAll(List.of(
           "-jar", JAR.toAbsolutePath().toString(),
           "--local", folder.toString(),
           "--address", address,

@@ -1,0 +1,409 @@
+package dev.corral.bench.ads;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.corral.controlplane.ControlPlane;
+import dev.corral.controlplane.model.MeshModel;
+import dev.corral.controlplane.translate.LocalSidecars;
+import dev.corral.controlplane.translate.NodeContext;
+import dev.corral.controlplane.translate.PlacementFilters;
+import dev.corral.controlplane.translate.TranslationMemo;
+import dev.corral.controlplane.translate.Translator;
+import dev.corral.controlplane.xds.AckTracker;
+import dev.corral.controlplane.xds.SnapshotPublisher;
+import dev.corral.controlplane.xds.XdsResources;
+import dev.corral.controlplane.xds.XdsType;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The ADS scale benchmark of issue 5 (run it with {@code bench/ads-scale.sh}; options with {@code
+ * --help}). Part 1 times a full translation of the synthetic mesh (default 1,000 Services × 10
+ * endpoints) for one node group and for every group, and weighs the heap it retains. Part 2 starts
+ * a real {@link ControlPlane} on loopback, connects N {@link SimClient}s (real gRPC, each on its
+ * own connection, all on one 2-thread event loop), then changes one policy several times and
+ * records, per client, the time from the model change to the client's ACK of every type that
+ * changed for its group.
+ */
+public final class AdsScaleBench {
+  private int clients = 1000;
+  private int groups = 100;
+  private int services = 1000;
+  private int endpoints = 10;
+  private int namespaces = 50;
+  private int changes = 10;
+  private int warmup = 30;
+  private int iterations = 50;
+  private String only = "translate,ads";
+
+  public static void main(String[] args) throws Exception {
+    AdsScaleBench b = new AdsScaleBench();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("-h") || a.equals("--help")) {
+        System.out.println("""
+            AdsScaleBench [--clients N] [--groups N] [--services N] [--endpoints N] [--namespaces N]
+                          [--changes N] [--warmup N] [--iterations N] [--only translate,ads]""");
+        return;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + ": missing value");
+      }
+      String v = args[++i];
+      switch (a) {
+        case "--clients" -> b.clients = Integer.parseInt(v);
+        case "--groups" -> b.groups = Integer.parseInt(v);
+        case "--services" -> b.services = Integer.parseInt(v);
+        case "--endpoints" -> b.endpoints = Integer.parseInt(v);
+        case "--namespaces" -> b.namespaces = Integer.parseInt(v);
+        case "--changes" -> b.changes = Integer.parseInt(v);
+        case "--warmup" -> b.warmup = Integer.parseInt(v);
+        case "--iterations" -> b.iterations = Integer.parseInt(v);
+        case "--only" -> b.only = v;
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    if (b.groups > b.services || b.groups > b.clients) {
+      throw new IllegalArgumentException("--groups must be <= --services and <= --clients");
+    }
+    b.run();
+  }
+
+  private void run() throws Exception {
+    SyntheticMesh mesh = new SyntheticMesh(services, endpoints, namespaces);
+    Runtime rt = Runtime.getRuntime();
+    System.out.printf(Locale.ROOT, "# ADS scale: %d services x %d endpoints in %d namespaces; %d clients in %d groups%n",
+        services, endpoints, namespaces, clients, groups);
+    System.out.printf(Locale.ROOT, "JVM %s, %d CPUs, max heap %d MiB%n%n", Runtime.version(),
+        rt.availableProcessors(), rt.maxMemory() >> 20);
+    if (only.contains("translate")) {
+      translation(mesh);
+    }
+    if (only.contains("ads")) {
+      ads(mesh);
+    }
+  }
+
+  // ---- part 1: translation ----
+
+  private void translation(SyntheticMesh mesh) {
+    long before = usedAfterGc();
+    MeshModel model = mesh.model(0);
+    long modelBytes = usedAfterGc() - before;
+
+    NodeContext one = context(0, 0);
+    Histogram single = new Histogram(3);
+    Histogram singleCpu = new Histogram(3);
+    var threadCpu = ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < warmup + iterations; i++) {
+      long c0 = threadCpu.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      XdsResources r = Translator.translate(model, one, PlacementFilters.none(), LocalSidecars.none());
+      long us = (System.nanoTime() - t0) / 1000;
+      long cpuUs = (threadCpu.getCurrentThreadCpuTime() - c0) / 1000;
+      if (i >= warmup) {
+        single.recordValue(us);
+        singleCpu.recordValue(Math.max(1, cpuUs));
+      }
+      if (r.clusters().isEmpty()) {
+        throw new IllegalStateException("nothing translated");
+      }
+    }
+    // All groups, as the control plane translates them: one pass per group, sharing what does not
+    // depend on the group (TranslationMemo). Cold: a fresh memo. Change: the previous model's memo
+    // carried over and one policy changed, as on a policy edit.
+    Histogram cold = new Histogram(3);
+    Histogram change = new Histogram(3);
+    int passes = Math.max(3, iterations / 10);
+    TranslationMemo carried = new TranslationMemo();
+    translateAll(model, carried);
+    for (int i = 0; i < 2 + passes; i++) {
+      TranslationMemo fresh = new TranslationMemo();
+      long t0 = System.nanoTime();
+      translateAll(model, fresh);
+      long coldUs = (System.nanoTime() - t0) / 1000;
+      MeshModel next = mesh.model(i + 1);
+      carried.nextGeneration();
+      t0 = System.nanoTime();
+      translateAll(next, carried);
+      long changeUs = (System.nanoTime() - t0) / 1000;
+      if (i >= 2) {
+        cold.recordValue(coldUs);
+        change.recordValue(changeUs);
+      }
+    }
+    carried = null;
+    long baseAll = usedAfterGc();
+    TranslationMemo memo = new TranslationMemo();
+    List<XdsResources> allGroups = translateAll(model, memo);
+    long allBytes = usedAfterGc() - baseAll;
+    allGroups.size();
+    long base = usedAfterGc();
+    XdsResources held = Translator.translate(model, one, PlacementFilters.none(), LocalSidecars.none());
+    long snapshotBytes = usedAfterGc() - base;
+    long wire = wireBytes(held);
+
+    System.out.println("## Translation (full rebuild)");
+    System.out.printf(Locale.ROOT, "- one group, %d iterations after %d warm-up: p50 %.1f ms, p99 %.1f ms, max %.1f ms, mean %.1f ms%n",
+        iterations, warmup, single.getValueAtPercentile(50) / 1e3, single.getValueAtPercentile(99) / 1e3,
+        single.getMaxValue() / 1e3, single.getMean() / 1e3);
+    System.out.printf(Locale.ROOT, "- the same, thread CPU time (what the wall clock shows when the CPU is not shared): p50 %.1f ms, p99 %.1f ms%n",
+        singleCpu.getValueAtPercentile(50) / 1e3, singleCpu.getValueAtPercentile(99) / 1e3);
+    System.out.printf(Locale.ROOT, "- all %d groups, shared pieces built once (cold memo), %d passes: p50 %.0f ms, max %.0f ms%n",
+        groups, passes, cold.getValueAtPercentile(50) / 1e3, cold.getMaxValue() / 1e3);
+    System.out.printf(Locale.ROOT, "- all %d groups after one policy changed (memo of the previous model): p50 %.0f ms, max %.0f ms%n",
+        groups, change.getValueAtPercentile(50) / 1e3, change.getMaxValue() / 1e3);
+    System.out.printf(Locale.ROOT, "- resources of one group: %d clusters, %d load assignments (%d endpoints), %d listeners, %d route tables; %.1f MiB serialized%n",
+        held.clusters().size(), held.endpoints().size(),
+        held.endpoints().stream().mapToInt(c -> c.getEndpointsList().stream().mapToInt(l -> l.getLbEndpointsCount()).sum()).sum(),
+        held.listeners().size(), held.routes().size(), wire / 1048576.0);
+    System.out.printf(Locale.ROOT, "- heap retained (after GC): model %.1f MiB, one group's resources %.1f MiB, all %d groups' resources (shared pieces) %.1f MiB%n%n",
+        modelBytes / 1048576.0, snapshotBytes / 1048576.0, allGroups.size(), allBytes / 1048576.0);
+    if (held.clusters().isEmpty()) {
+      throw new IllegalStateException("nothing translated");
+    }
+  }
+
+  private List<XdsResources> translateAll(MeshModel model, TranslationMemo memo) {
+    List<XdsResources> out = new ArrayList<>(groups);
+    for (int g = 0; g < groups; g++) {
+      out.add(Translator.translate(model, context(g, 0), PlacementFilters.none(), LocalSidecars.none(), memo));
+    }
+    return out;
+  }
+
+  private NodeContext context(int group, int replica) {
+    return NodeContext.of("svc-" + group + "-" + replica, mesh().namespaceOf(group), "svc-" + group);
+  }
+
+  private SyntheticMesh mesh() {
+    return new SyntheticMesh(services, endpoints, namespaces);
+  }
+
+  private static long wireBytes(XdsResources r) {
+    long n = 0;
+    for (List<? extends Message> l : List.of(r.clusters(), r.endpoints(), r.listeners(), r.routes())) {
+      for (Message m : l) {
+        n += m.getSerializedSize();
+      }
+    }
+    return n;
+  }
+
+  private static long usedAfterGc() {
+    var mem = ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 4; i++) {
+      System.gc();
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return mem.getHeapMemoryUsage().getUsed();
+  }
+
+  // ---- part 2: ADS ----
+
+  private void ads(SyntheticMesh mesh) throws Exception {
+    long heapBefore = usedAfterGc();
+    MemorySource source = new MemorySource(mesh.model(0));
+    EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    List<ManagedChannel> channels = new ArrayList<>(clients);
+    List<SimClient> sims = new ArrayList<>(clients);
+    AtomicInteger errors = new AtomicInteger();
+    try (ControlPlane cp = ControlPlane.builder(source).address("127.0.0.1").xdsPort(0).httpPort(0).build().start()) {
+      long t0 = System.nanoTime();
+      for (int c = 0; c < clients; c++) {
+        int g = c % groups;
+        int replica = c / groups;
+        String pod = "svc-" + g + "-" + replica;
+        String ns = mesh.namespaceOf(g);
+        Node node = Node.newBuilder().setId(pod + "." + ns).setCluster("svc-" + g + "." + ns)
+            .setMetadata(Struct.newBuilder().putFields(NodeContext.WORKLOAD_KEY,
+                Value.newBuilder().setStringValue("svc-" + g).build()))
+            .build();
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext()
+            .eventLoopGroup(loop).channelType(NioSocketChannel.class).directExecutor()
+            .maxInboundMessageSize(64 << 20).build();
+        SimClient sim = new SimClient(node, ns + "/svc-" + g, errors);
+        channels.add(ch);
+        sims.add(sim);
+        sim.start(ch);
+      }
+      SnapshotPublisher publisher = cp.publisher();
+      Map<String, Map<XdsType, String>> initial = awaitAllAcked(sims, publisher, Map.of(), 120);
+      double connectSeconds = (System.nanoTime() - t0) / 1e9;
+      Thread.sleep(1000);
+      long heapConnected = usedAfterGc();
+
+      Histogram perClient = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+      Histogram published = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+      List<Double> maxPerChange = new ArrayList<>();
+      Map<String, Map<XdsType, String>> previous = initial;
+      long[] cpu = new long[2];
+      for (int n = 1; n <= changes; n++) {
+        long[] cpuBefore = cpuNanos();
+        long start = System.nanoTime();
+        source.push(mesh.model(n));
+        long[] publishedAt = {0};
+        Map<String, Map<XdsType, String>> next = awaitAllAcked(sims, publisher, previous, 60, publishedAt);
+        published.recordValue((publishedAt[0] - start) / 1000);
+        long max = 0;
+        for (SimClient s : sims) {
+          long done = start;
+          for (XdsType t : XdsType.values()) {
+            if (!next.get(s.group).get(t).equals(previous.get(s.group).get(t))) {
+              done = Math.max(done, s.ack(t.typeUrl()).atNanos());
+            }
+          }
+          long us = (done - start) / 1000;
+          perClient.recordValue(us);
+          max = Math.max(max, us);
+        }
+        maxPerChange.add(max / 1e3);
+        long[] cpuAfter = cpuNanos();
+        cpu[0] += cpuAfter[0] - cpuBefore[0];
+        cpu[1] += cpuAfter[1] - cpuBefore[1];
+        previous = next;
+        Thread.sleep(500);
+      }
+      AckTracker tracker = cp.tracker();
+      long behind = tracker.status().stream().flatMap(s -> s.types().values().stream())
+          .filter(t -> !t.sentVersion().equals(t.ackedVersion()) || t.lastNack() != null).count();
+
+      System.out.println("## ADS: one policy changed -> every client ACKed");
+      System.out.printf(Locale.ROOT, "- %d clients connected and ACKed all four types in %.1f s; heap after GC %.0f MiB (%.0f MiB before the control plane started)%n",
+          clients, connectSeconds, heapConnected / 1048576.0, heapBefore / 1048576.0);
+      System.out.printf(Locale.ROOT, "- changes: %d; types changed per change: %s%n", changes, changedTypes(initial, previous));
+      System.out.printf(Locale.ROOT, "- model change -> every group's snapshot in the cache: p50 %.0f ms, max %.0f ms (includes the 100 ms coalescing window)%n",
+          published.getValueAtPercentile(50) / 1e3, published.getMaxValue() / 1e3);
+      System.out.printf(Locale.ROOT, "- model change -> client ACKed (%d samples): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+          perClient.getTotalCount(), perClient.getValueAtPercentile(50) / 1e3,
+          perClient.getValueAtPercentile(99) / 1e3, perClient.getMaxValue() / 1e3);
+      System.out.printf(Locale.ROOT, "- slowest client per change (ms): %s%n", maxPerChange.stream()
+          .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
+      System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK): control plane %.0f ms, simulated clients %.0f ms; load average at the end %.1f on %d CPUs%n",
+          cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
+          tracker.status().size(), behind, errors.get());
+      System.out.printf(Locale.ROOT, "- target p99 <= 1000 ms: %s%n",
+          perClient.getValueAtPercentile(99) <= 1_000_000 ? "met" : "MISSED");
+      if (errors.get() > 0 || behind > 0) {
+        throw new IllegalStateException("errors: " + errors.get() + ", unacked: " + behind);
+      }
+    } finally {
+      for (SimClient s : sims) {
+        s.close();
+      }
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow();
+      }
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** CPU time of [control-plane threads, client event-loop threads] so far. */
+  private static long[] cpuNanos() {
+    var threads = ManagementFactory.getThreadMXBean();
+    long[] out = new long[2];
+    for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long t = threads.getThreadCpuTime(info.getThreadId());
+      if (t > 0) {
+        // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server
+        // uses grpc-default-* threads, the publisher corral-xds-publisher.
+        out[info.getThreadName().startsWith("multiThreadIoEventLoopGroup") ? 1 : 0] += t;
+      }
+    }
+    return out;
+  }
+
+  private static String changedTypes(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {
+    String g = a.keySet().iterator().next();
+    List<String> out = new ArrayList<>();
+    for (XdsType t : XdsType.values()) {
+      if (!a.get(g).get(t).equals(b.get(g).get(t))) {
+        out.add(t.name());
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
+      Map<String, Map<XdsType, String>> previous, int timeoutSeconds) throws InterruptedException {
+    return awaitAllAcked(sims, publisher, previous, timeoutSeconds, new long[1]);
+  }
+
+  /**
+   * Waits until every group's published versions differ from {@code previous} (when given) and
+   * every client has ACKed its group's versions of all four types; returns those versions.
+   * {@code publishedAt[0]} gets the time every group's new snapshot was first seen.
+   */
+  private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
+      Map<String, Map<XdsType, String>> previous, int timeoutSeconds, long[] publishedAt)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    while (System.nanoTime() < deadline) {
+      Map<String, Map<XdsType, String>> versions = new HashMap<>();
+      boolean allPublished = true;
+      for (SimClient s : sims) {
+        Map<XdsType, String> v = versions.computeIfAbsent(s.group, g ->
+            publisher.versions(g).map(SnapshotPublisher.GroupVersions::versions).orElse(null));
+        if (v == null || v.equals(previous.get(s.group))) {
+          allPublished = false;
+          break;
+        }
+      }
+      if (allPublished && publishedAt[0] == 0) {
+        publishedAt[0] = System.nanoTime();
+      }
+      boolean done = allPublished;
+      for (int i = 0; done && i < sims.size(); i++) {
+        SimClient s = sims.get(i);
+        Map<XdsType, String> v = versions.get(s.group);
+        for (XdsType t : XdsType.values()) {
+          SimClient.Ack a = s.ack(t.typeUrl());
+          if (a == null || !a.version().equals(v.get(t))) {
+            done = false;
+            break;
+          }
+        }
+      }
+      if (done) {
+        return new HashMap<>(versions);
+      }
+      Thread.sleep(2);
+    }
+    Map<String, Integer> missing = new java.util.TreeMap<>();
+    for (SimClient s : sims) {
+      Map<XdsType, String> v = publisher.versions(s.group).map(SnapshotPublisher.GroupVersions::versions).orElse(null);
+      for (XdsType t : XdsType.values()) {
+        SimClient.Ack a = s.ack(t.typeUrl());
+        if (v == null || a == null || !a.version().equals(v.get(t))) {
+          missing.merge(v == null ? "unpublished" : t + (a == null ? " never" : " old"), 1, Integer::sum);
+        }
+      }
+    }
+    throw new IllegalStateException("not every client ACKed within " + timeoutSeconds + " s: " + missing);
+  }
+}
