@@ -29,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -65,9 +66,10 @@ public final class SnapshotPublisher implements AutoCloseable {
   /** A published group's per-type versions. */
   public record GroupVersions(String group, Map<XdsType, String> versions) {}
 
-  private record Pending(XdsResources resources, long firstPublishNanos) {}
+  private record Pending(XdsResources resources, long firstPublishNanos, long sequence) {}
 
-  private record Published(Map<XdsType, String> versions, Map<XdsType, Long> publishNanos) {}
+  /** {@code sequence}: the accepted publish call whose content the group serves. */
+  private record Published(Map<XdsType, String> versions, Map<XdsType, Long> publishNanos, long sequence) {}
 
   private final SimpleCache<String> cache;
   private final NodeGroup nodeGroup;
@@ -84,6 +86,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Map<String, Outcome> lastRefusal = new ConcurrentHashMap<>();
   private final List<Consumer<String>> groupListeners = new CopyOnWriteArrayList<>();
   private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
+  private final AtomicLong sequence = new AtomicLong();
 
   private SnapshotPublisher(Builder b) {
     this.nodeGroup = b.nodeGroup;
@@ -124,7 +127,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     long now = nanoTime.getAsLong();
     synchronized (lock) {
       Pending previous = pending.get(group);
-      pending.put(group, new Pending(resources, previous == null ? now : previous.firstPublishNanos));
+      pending.put(group, new Pending(resources, previous == null ? now : previous.firstPublishNanos,
+          sequence.incrementAndGet()));
       if (!flushScheduled) {
         flushScheduled = true;
         scheduler.schedule(this::flush, window.toNanos(), TimeUnit.NANOSECONDS);
@@ -154,6 +158,23 @@ public final class SnapshotPublisher implements AutoCloseable {
   public Optional<GroupVersions> versions(String group) {
     Published p = published.get(group);
     return p == null ? Optional.empty() : Optional.of(new GroupVersions(group, p.versions));
+  }
+
+  /**
+   * The number of the latest accepted {@link #publish} call (every accepted call gets the next
+   * number); with {@link #servedSequence} it tells whether a group serves a given publish yet.
+   */
+  public long lastSequence() {
+    return sequence.get();
+  }
+
+  /**
+   * The number of the latest accepted publish call whose content {@code group} serves now (a later
+   * publish of equal content counts too); empty before the group's first snapshot.
+   */
+  public OptionalLong servedSequence(String group) {
+    Published p = published.get(group);
+    return p == null ? OptionalLong.empty() : OptionalLong.of(p.sequence);
   }
 
   /** Groups that some sidecar connected with, since start. */
@@ -233,6 +254,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     Published before = published.get(group);
     if (before != null && before.versions.equals(versions)) {
+      published.put(group, new Published(before.versions, before.publishNanos, p.sequence));
       return;
     }
     Map<XdsType, Long> times = new EnumMap<>(XdsType.class);
@@ -247,7 +269,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         r.routes(), versions.get(XdsType.RDS),
         List.of(), "");
     // Record versions before the cache answers watches, so an ACK can never outrun them.
-    published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times)));
+    published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times), p.sequence));
     cache.setSnapshot(group, snapshot);
     metrics.snapshots.inc();
     log.debug("published group {} versions {}", group, versions);
