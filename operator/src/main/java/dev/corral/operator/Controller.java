@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +32,7 @@ public final class Controller implements AutoCloseable {
   private final ControlPlane controlPlane;
   private final LeaderElection election;
   private final PolicyStatusReconciler status;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Controller(Builder b) {
     this.source = KubernetesModelSource.create(b.client, b.sourceOptions);
@@ -69,13 +71,20 @@ public final class Controller implements AutoCloseable {
 
   /** Stops writing, releases the lease, then drains the control plane (see ControlPlane#drain). */
   public void drain(Duration grace) throws InterruptedException {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     election.close();
     status.close();
     controlPlane.drain(grace);
   }
 
+  /** Stops at once. Idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     election.close();
     status.close();
     controlPlane.close();

@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * Netty 4.1 next to the control plane's 4.2), with a tolerant deserializer.
  */
 public final class KubernetesClients {
+  /** The controller's User-Agent. */
+  public static final String USER_AGENT = "corral-controller";
+
   private KubernetesClients() {}
 
   /**
@@ -30,7 +33,10 @@ public final class KubernetesClients {
 
   /** A client for the in-cluster service account, or the kubeconfig (KUBECONFIG, ~/.kube/config). */
   public static KubernetesClient create() {
-    return configure(new KubernetesClientBuilder().withConfig(Config.autoConfigure(null))).build();
+    Config config = Config.autoConfigure(null);
+    // Names the controller in the API server's audit log.
+    config.setUserAgent(USER_AGENT);
+    return configure(new KubernetesClientBuilder().withConfig(config)).build();
   }
 
   /** Applies the controller's choices (HTTP client, serialization) to a builder; tests use it too. */

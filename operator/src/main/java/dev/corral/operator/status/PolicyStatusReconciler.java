@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * Writes every policy's status: after each rebuild of the {@link KubernetesModelSource} and every
  * {@code interval} (so that {@code Programmed} follows the sidecars' ACKs), on one thread, and
  * only while {@code isLeader} says so. Each policy whose desired status ({@link PolicyConditions})
- * differs from the one it carries gets one JSON merge patch on its {@code status} subresource
- * (status only: {@code observedGeneration} and the conditions); a transition of {@code Accepted},
+ * differs from the one it carries gets one patch on its {@code status} subresource that sets the
+ * status only ({@code observedGeneration} and the conditions; a JSON patch {@code add /status},
+ * which replaces the whole status: a merge patch would do the same on a real API server, but the
+ * mock API server appends to lists in merge patches); a transition of {@code Accepted},
  * or of {@code Programmed} to {@code Rejected} or {@code Programmed}, is also recorded as a core v1
  * Event on the policy.
  */
@@ -180,14 +182,14 @@ public final class PolicyStatusReconciler implements AutoCloseable {
   private void patchStatus(ObservedPolicy p, PolicyStatus status) {
     String patch;
     try {
-      patch = JSON.writeValueAsString(Map.of("status", status));
+      patch = JSON.writeValueAsString(List.of(Map.of("op", "add", "path", "/status", "value", status)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     client.genericKubernetesResources(KubernetesModelSource.context(p.kind()))
         .inNamespace(p.namespace()).withName(p.name())
         .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        .patch(PatchContext.of(PatchType.JSON), patch);
   }
 
   private void recordEvents(ObservedPolicy p, @Nullable PolicyStatus before, Verdict accepted, Verdict programmed) {
