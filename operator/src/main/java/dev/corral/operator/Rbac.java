@@ -51,6 +51,8 @@ public final class Rbac {
 
   private static final String CORRAL = BalancePolicy.GROUP;
   private static final List<String> WATCH = List.of("list", "watch");
+  /** fabric8 reads a policy before it patches its status subresource. */
+  private static final List<String> POLICY = List.of("get", "list", "watch");
 
   /** The controller's permissions, cluster-wide. */
   public static final List<Rule> RULES = List.of(
@@ -59,9 +61,12 @@ public final class Rbac {
           "endpoints (address, zone, ready/serving/terminating) of each Service"),
       new Rule("", "pods", WATCH, User.MODEL_SOURCE, "which pods carry the sidecar (meshed) and which should"),
       new Rule("", "namespaces", WATCH, User.MODEL_SOURCE, "the corral.dev/inject=enabled namespace label"),
-      new Rule(CORRAL, BalancePolicy.PLURAL, WATCH, User.MODEL_SOURCE, "BalancePolicies feed the mesh model"),
-      new Rule(CORRAL, CachePolicy.PLURAL, WATCH, User.MODEL_SOURCE, "CachePolicies feed the mesh model"),
-      new Rule(CORRAL, CollapsePolicy.PLURAL, WATCH, User.MODEL_SOURCE, "CollapsePolicies feed the mesh model"),
+      new Rule(CORRAL, BalancePolicy.PLURAL, POLICY, User.MODEL_SOURCE,
+          "BalancePolicies feed the mesh model (get: the client reads one before patching its status)"),
+      new Rule(CORRAL, CachePolicy.PLURAL, POLICY, User.MODEL_SOURCE,
+          "CachePolicies feed the mesh model (get: the client reads one before patching its status)"),
+      new Rule(CORRAL, CollapsePolicy.PLURAL, POLICY, User.MODEL_SOURCE,
+          "CollapsePolicies feed the mesh model (get: the client reads one before patching its status)"),
       new Rule(CORRAL, BalancePolicy.PLURAL + "/status", List.of("patch"), User.POLICY_STATUS,
           "the leader writes observedGeneration and the Accepted/Programmed conditions"),
       new Rule(CORRAL, CachePolicy.PLURAL + "/status", List.of("patch"), User.POLICY_STATUS,
@@ -70,7 +75,7 @@ public final class Rbac {
           "the leader writes observedGeneration and the Accepted/Programmed conditions"),
       new Rule("", "events", List.of("create"), User.POLICY_STATUS,
           "core v1 Events on policies for status transitions (Invalid, Conflicted, Rejected, ...)"),
-      new Rule("coordination.k8s.io", "leases", List.of("get", "create", "update"), User.LEADER_ELECTION,
+      new Rule("coordination.k8s.io", "leases", List.of("get", "create", "patch"), User.LEADER_ELECTION,
           "leader election: only the replica holding the Lease writes status"),
       new Rule("admissionregistration.k8s.io", "mutatingwebhookconfigurations", List.of("get", "patch"),
           User.INJECTION_WEBHOOK, "the injection webhook puts its self-generated CA into its configuration's caBundle"));

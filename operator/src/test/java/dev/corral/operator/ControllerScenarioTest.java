@@ -50,6 +50,11 @@ class ControllerScenarioTest {
   }
 
   @Test
+  void everyPolicyKindIsJudgedAndAnUnbindableObjectDoesNotStopItsWatch() throws Exception {
+    Scenarios.everyKindIsJudgedAndABadObjectDoesNotStopTheWatch(k8s);
+  }
+
+  @Test
   void twoControllersOnlyTheLeaderWritesStatus() throws Exception {
     Scenarios.onlyTheLeaderWritesStatus(k8s);
   }

@@ -11,6 +11,8 @@ import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.operator.leader.LeaderElection;
 import dev.corral.operator.watch.KubernetesModelSource;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -173,6 +176,38 @@ final class MockCluster {
       return null;
     }
     return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /** Creates or replaces the spec of a policy of any kind, as untyped JSON (it may not bind). */
+  void generic(PolicyKind<?> kind, String ns, String name, Map<String, Object> spec) {
+    var resources = client.genericKubernetesResources(KubernetesModelSource.context(kind)).inNamespace(ns);
+    GenericKubernetesResource existing = resources.withName(name).get();
+    if (existing == null) {
+      GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
+          .withApiVersion(WellKnown.API_VERSION).withKind(kind.kind())
+          .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+          .build();
+      r.setAdditionalProperty("spec", spec);
+      resources.resource(r).create();
+    } else {
+      resources.withName(name).edit(r -> {
+        r.setAdditionalProperty("spec", spec);
+        return r;
+      });
+    }
+  }
+
+  /** The condition {@code type} of any policy's status, or null. */
+  @Nullable Condition condition(PolicyKind<?> kind, String ns, String name, String type) {
+    GenericKubernetesResource r = client.genericKubernetesResources(KubernetesModelSource.context(kind))
+        .inNamespace(ns).withName(name).get();
+    Object status = r == null ? null : r.get("status");
+    if (status == null) {
+      return null;
+    }
+    PolicyStatus s = client.getKubernetesSerialization().convertValue(status, PolicyStatus.class);
+    return s.getConditions() == null ? null
+        : s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
   }
 
   KubernetesMockServer server() {

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -213,6 +214,47 @@ final class Scenarios {
       await().atMost(WAIT).untilAsserted(() ->
           assertThat(k8s.getBalancePolicy(ns, "images").getStatus().getObservedGeneration()).isEqualTo(2));
       assertThat(follower.status().writes()).isPositive();
+    }
+  }
+
+  /**
+   * Cache and Collapse policies are judged like BalancePolicies (the schema's CEL rules again:
+   * maxObjectSize ≤ maxSize, only safe methods), and a policy that does not even bind (a string
+   * where a number belongs, an unknown field) is reported Invalid with its field while the watch of
+   * its kind goes on.
+   */
+  static void everyKindIsJudgedAndABadObjectDoesNotStopTheWatch(MockCluster k8s) throws Exception {
+    String ns = "kinds";
+    try (Controller c = k8s.startController("a")) {
+      k8s.service(ns, "images", 80);
+      k8s.generic(PolicyKind.CACHE, ns, "cache", Map.of(
+          "targetRef", Map.of("kind", "Service", "name", "images"), "maxSize", "1Mi", "maxObjectSize", "2Mi"));
+      k8s.generic(PolicyKind.COLLAPSE, ns, "collapse", Map.of(
+          "targetRef", Map.of("kind", "Service", "name", "images"), "methods", List.of("GET", "POST")));
+      k8s.generic(PolicyKind.BALANCE, ns, "unbindable", Map.of(
+          "targetRef", Map.of("kind", "Service", "name", "images"), "healthyPanicThreshold", "lots",
+          "fromTheFuture", true));
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(k8s.condition(PolicyKind.CACHE, ns, "cache", PolicyConditions.ACCEPTED))
+            .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
+            .extracting(Condition::getMessage).asString().contains("spec.maxObjectSize");
+        assertThat(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", PolicyConditions.ACCEPTED))
+            .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
+            .extracting(Condition::getMessage).asString().contains("spec.methods[1]").contains("POST");
+        assertThat(k8s.condition(PolicyKind.BALANCE, ns, "unbindable", PolicyConditions.ACCEPTED))
+            .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
+            .extracting(Condition::getMessage).asString().contains("spec.healthyPanicThreshold");
+      });
+      // The same watches still deliver: a valid policy of each kind is accepted.
+      k8s.generic(PolicyKind.CACHE, ns, "cache", Map.of(
+          "targetRef", Map.of("kind", "Service", "name", "images"), "maxSize", "4Mi", "maxObjectSize", "2Mi"));
+      k8s.generic(PolicyKind.COLLAPSE, ns, "collapse", Map.of(
+          "targetRef", Map.of("kind", "Service", "name", "images"), "methods", List.of("GET")));
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertCondition(k8s.condition(PolicyKind.CACHE, ns, "cache", PolicyConditions.ACCEPTED), "True", "Accepted");
+        assertCondition(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", PolicyConditions.ACCEPTED), "True", "Accepted");
+      });
+      assertThat(c.controlPlane().model().policyFor(PolicyKind.COLLAPSE, ServiceKey.of(ns, "images"))).isPresent();
     }
   }
 
