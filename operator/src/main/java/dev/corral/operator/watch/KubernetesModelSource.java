@@ -193,7 +193,7 @@ public final class KubernetesModelSource implements MeshModelSource {
       slices = inform(ns == null ? client.discovery().v1().endpointSlices().inAnyNamespace()
           : client.discovery().v1().endpointSlices().inNamespace(ns), resync);
       pods = inform(ns == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(ns), resync);
-      namespaces = inform(ns == null ? client.namespaces() : client.namespaces().withField("metadata.name", ns), resync);
+      namespaces = inform(ns == null ? client.namespaces() : client.namespaces().withName(ns), resync);
       for (PolicyKind<?> kind : PolicyKind.all()) {
         var resources = client.genericKubernetesResources(context(kind));
         policies.put(kind, inform(ns == null ? resources.inAnyNamespace() : resources.inNamespace(ns), resync));
@@ -266,7 +266,11 @@ public final class KubernetesModelSource implements MeshModelSource {
 
   private void changed() {
     if (!stopped && rebuildScheduled.compareAndSet(false, true)) {
-      executor.schedule(this::rebuild, options.debounce().toNanos(), TimeUnit.NANOSECONDS);
+      try {
+        executor.schedule(this::rebuild, options.debounce().toNanos(), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // Stopping: no more rebuilds.
+      }
     }
   }
 
