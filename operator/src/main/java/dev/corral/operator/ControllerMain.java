@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,13 +83,22 @@ public final class ControllerMain implements Callable<Integer> {
         .build();
     log.info("corral controller: {} watching {}; lease {}/{}", id, namespace == null ? "every namespace" : namespace,
         leaseNs, leaseName);
-    controller.start();
-    AutoCloseable webhook = startInjectionWebhook(client, webhookPort);
-
     // SIGTERM/SIGINT start a drain and the process exits 0 after it, like the sidecar and local mode.
+    // Before the first model there is nothing to drain: a signal then ends the process at once.
     CountDownLatch stop = new CountDownLatch(1);
-    Signal.handle(new Signal("TERM"), signal -> stop.countDown());
-    Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    AtomicBoolean started = new AtomicBoolean();
+    sun.misc.SignalHandler onSignal = signal -> {
+      if (!started.get()) {
+        log.info("corral controller: stopped before the first model");
+        System.exit(0);
+      }
+      stop.countDown();
+    };
+    Signal.handle(new Signal("TERM"), onSignal);
+    Signal.handle(new Signal("INT"), onSignal);
+    controller.start();
+    started.set(true);
+    AutoCloseable webhook = startInjectionWebhook(client, webhookPort);
     stop.await();
     log.info("corral controller: draining");
     if (webhook != null) {

@@ -88,25 +88,25 @@ public final class KubernetesModelSource implements MeshModelSource {
    * @param namespace watch only this namespace (null: every namespace)
    * @param debounce quiet time from the first event of a burst to the rebuild
    * @param resync how often informers replay their cache (re-running rebuild and status)
-   * @param syncTimeout how long {@link #start} waits for the informers' first list
+   * @param syncLogInterval how often {@link #start}, waiting for the informers' first list, logs what it waits for
    */
-  public record Options(@Nullable String namespace, Duration debounce, Duration resync, Duration syncTimeout) {
+  public record Options(@Nullable String namespace, Duration debounce, Duration resync, Duration syncLogInterval) {
     public Options {
       requireNonNull(debounce, "debounce");
       requireNonNull(resync, "resync");
-      requireNonNull(syncTimeout, "syncTimeout");
+      requireNonNull(syncLogInterval, "syncLogInterval");
     }
 
     public static Options defaults() {
-      return new Options(null, Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(60));
+      return new Options(null, Duration.ofMillis(100), Duration.ofMinutes(5), Duration.ofSeconds(15));
     }
 
     public Options withNamespace(@Nullable String namespace) {
-      return new Options(namespace, debounce, resync, syncTimeout);
+      return new Options(namespace, debounce, resync, syncLogInterval);
     }
 
     public Options withResync(Duration resync) {
-      return new Options(namespace, debounce, resync, syncTimeout);
+      return new Options(namespace, debounce, resync, syncLogInterval);
     }
   }
 
@@ -247,20 +247,33 @@ public final class KubernetesModelSource implements MeshModelSource {
     return all;
   }
 
+  /**
+   * Waits until every informer has its first list. Without one, the model would miss objects and
+   * the control plane would send sidecars a config with services missing, which is worse than no
+   * answer (sidecars keep their last config while the control plane is not there). So it waits for
+   * as long as it takes, saying every {@code syncLogInterval} what it waits for; stop() ends the wait.
+   */
   private void awaitSynced() {
     List<CompletableFuture<Void>> starts = new ArrayList<>();
     for (SharedIndexInformer<?> i : informers()) {
       starts.add(i.start().toCompletableFuture());
     }
-    try {
-      CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
-          .get(options.syncTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      List<String> pending = informers().stream().filter(i -> !i.hasSynced())
-          .map(i -> i.getApiTypeClass().getSimpleName()).toList();
-      log.warn("informers not synced after {}: {}; starting with what is there", options.syncTimeout(), pending);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    CompletableFuture<Void> all = CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new));
+    while (!stopped) {
+      try {
+        all.get(options.syncLogInterval().toMillis(), TimeUnit.MILLISECONDS);
+        return;
+      } catch (TimeoutException | ExecutionException e) {
+        List<String> pending = informers().stream().filter(i -> !i.hasSynced())
+            .map(i -> i.getApiTypeClass().getSimpleName()).toList();
+        if (pending.isEmpty()) {
+          return;
+        }
+        log.warn("waiting for the first list of {} (the control plane serves nothing until then)", pending);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
