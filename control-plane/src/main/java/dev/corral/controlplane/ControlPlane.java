@@ -24,6 +24,7 @@ import dev.corral.controlplane.xds.AckTracker;
 import dev.corral.controlplane.xds.SnapshotPublisher;
 import dev.corral.controlplane.xds.XdsMetrics;
 import dev.corral.controlplane.xds.XdsServer;
+import dev.corral.controlplane.xds.XdsType;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.HashSet;
@@ -36,6 +37,8 @@ import org.jspecify.annotations.Nullable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,6 +215,51 @@ public final class ControlPlane implements AutoCloseable {
 
   public AckTracker tracker() {
     return tracker;
+  }
+
+  /**
+   * How far the model in force has reached the sidecars connected to this control plane.
+   *
+   * @param model the model in force
+   * @param sidecars connected sidecars (ADS streams)
+   * @param current those that ACKed, for every xDS type they were sent, the versions their group
+   *     serves, translated from {@code model} or a later one
+   * @param rejected policies some sidecar rejects, by policy id ({@code namespace/Kind/name})
+   */
+  public record Sync(MeshModel model, int sidecars, int current, Map<String, AckTracker.Nack> rejected) {
+    public Sync {
+      rejected = Map.copyOf(rejected);
+    }
+  }
+
+  /** Where the model in force stands with the connected sidecars: for policy status (Programmed). */
+  public Sync sync() {
+    MeshPublisher.InForce inForce = mesh.inForce();
+    List<AckTracker.SidecarStatus> sidecars = tracker.status();
+    int current = 0;
+    for (AckTracker.SidecarStatus s : sidecars) {
+      if (isCurrent(s, inForce.sequence())) {
+        current++;
+      }
+    }
+    return new Sync(inForce.model(), sidecars.size(), current, tracker.rejectedPolicies());
+  }
+
+  private boolean isCurrent(AckTracker.SidecarStatus sidecar, long sequence) {
+    OptionalLong served = publisher.servedSequence(sidecar.group());
+    Optional<SnapshotPublisher.GroupVersions> versions = publisher.versions(sidecar.group());
+    // Every ADS client asks for clusters and listeners; EDS and RDS follow when they use them.
+    if (served.isEmpty() || served.getAsLong() < sequence || versions.isEmpty()
+        || !sidecar.types().containsKey(XdsType.CDS.name()) || !sidecar.types().containsKey(XdsType.LDS.name())) {
+      return false;
+    }
+    for (Map.Entry<String, AckTracker.TypeStatus> e : sidecar.types().entrySet()) {
+      String published = versions.get().versions().get(XdsType.valueOf(e.getKey()));
+      if (published == null || !published.equals(e.getValue().ackedVersion())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public SnapshotPublisher publisher() {

@@ -43,6 +43,16 @@ public final class MeshPublisher implements NodeGroup {
   private volatile PolicyIndex index = PolicyIndex.empty();
   private volatile LocalSidecars local = LocalSidecars.none();
   private volatile SnapshotPublisher publisher;
+  /** Guarded by this: the publisher's sequence once {@link #model} was published to every group. */
+  private long modelSequence;
+
+  /**
+   * The model in force and the {@link SnapshotPublisher#lastSequence() publish sequence} after its
+   * translations were handed to the publisher: a group whose {@link
+   * SnapshotPublisher#servedSequence served sequence} is at least {@code sequence} serves this
+   * model (or a later one).
+   */
+  public record InForce(MeshModel model, long sequence) {}
 
   public MeshPublisher(PlacementFilters filters) {
     this.filters = requireNonNull(filters, "filters");
@@ -76,6 +86,12 @@ public final class MeshPublisher implements NodeGroup {
     for (String group : publisher.knownGroups()) {
       publishGroup(group);
     }
+    modelSequence = publisher.lastSequence();
+  }
+
+  /** The model in force with its publish sequence, read together (no model change in between). */
+  public synchronized InForce inForce() {
+    return new InForce(model, modelSequence);
   }
 
   /**

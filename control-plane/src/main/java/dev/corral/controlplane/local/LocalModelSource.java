@@ -6,14 +6,12 @@ import dev.corral.controlplane.local.Decoded.DecodedPolicy;
 import dev.corral.controlplane.local.Decoded.DecodedService;
 import dev.corral.controlplane.local.Decoded.DecodedSlice;
 import dev.corral.controlplane.local.Decoded.ObjectId;
-import dev.corral.controlplane.model.Endpoint;
+import dev.corral.controlplane.model.KubernetesObjects;
 import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.model.MeshModelSource;
 import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.Service;
-import dev.corral.controlplane.model.ServiceEndpoints;
-import dev.corral.controlplane.model.ServiceKey;
 import dev.corral.controlplane.model.SourceProblem;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -359,7 +357,7 @@ public final class LocalModelSource implements MeshModelSource {
       }
     }
     List<Service> services = new ArrayList<>();
-    Map<ServiceKey, Map<String, Endpoint>> endpoints = new TreeMap<>();
+    List<KubernetesObjects.Slice> slices = new ArrayList<>();
     List<Policy<?>> policies = new ArrayList<>();
     Map<ObjectId, Tracked> seen = new HashMap<>();
     Instant now = clock.instant();
@@ -367,10 +365,7 @@ public final class LocalModelSource implements MeshModelSource {
       if (d instanceof DecodedService s) {
         services.add(s.service());
       } else if (d instanceof DecodedSlice slice) {
-        Map<String, Endpoint> byAddress = endpoints.computeIfAbsent(slice.service(), k -> new TreeMap<>());
-        for (Endpoint ep : slice.endpoints()) {
-          byAddress.merge(endpointKey(ep), ep, LocalModelSource::mergeEndpoint);
-        }
+        slices.add(new KubernetesObjects.Slice(slice.service(), slice.endpoints()));
       } else if (d instanceof DecodedPolicy p) {
         Tracked previous = tracked.get(p.id());
         Tracked t;
@@ -387,9 +382,7 @@ public final class LocalModelSource implements MeshModelSource {
     }
     tracked.clear();
     tracked.putAll(seen);
-    List<ServiceEndpoints> eps = new ArrayList<>();
-    endpoints.forEach((k, v) -> eps.add(new ServiceEndpoints(k, List.copyOf(v.values()))));
-    MeshModel model = MeshModel.of(services, eps, policies);
+    MeshModel model = MeshModel.of(services, KubernetesObjects.merge(slices), policies);
     current = model;
     problems = List.copyOf(found);
     return model;
@@ -400,21 +393,5 @@ public final class LocalModelSource implements MeshModelSource {
     long generation = p.generation() != null ? p.generation() : t.generation();
     Instant created = p.creationTimestamp() != null ? p.creationTimestamp() : t.firstSeen();
     return new Policy(p.kind(), p.id().namespace(), p.id().name(), generation, created, p.target(), p.spec());
-  }
-
-  /**
-   * What makes two slice entries one endpoint: the address and the pod. Without a pod, the ports
-   * too, because local mode runs several "pods" on 127.0.0.1, told apart by port only.
-   */
-  private static String endpointKey(Endpoint e) {
-    return e.address() + "|" + (e.podName() != null ? "pod:" + e.podName() : new TreeMap<>(e.ports()).toString());
-  }
-
-  /** One pod in two slices (or listed twice): one endpoint with the ports of both. */
-  private static Endpoint mergeEndpoint(Endpoint a, Endpoint b) {
-    Map<String, Integer> ports = new TreeMap<>(b.ports());
-    ports.putAll(a.ports());
-    return new Endpoint(a.address(), ports, a.zone() != null ? a.zone() : b.zone(), a.ready(), a.serving(),
-        a.terminating(), a.podName() != null ? a.podName() : b.podName());
   }
 }

@@ -5,45 +5,33 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.google.common.net.InetAddresses;
 import dev.corral.api.WellKnown;
 import dev.corral.controlplane.local.Decoded.DecodedPolicy;
 import dev.corral.controlplane.local.Decoded.DecodedService;
 import dev.corral.controlplane.local.Decoded.DecodedSlice;
 import dev.corral.controlplane.local.Decoded.ObjectId;
-import dev.corral.controlplane.model.Endpoint;
+import dev.corral.controlplane.model.BindingErrors;
+import dev.corral.controlplane.model.KubernetesObjects;
+import dev.corral.controlplane.model.KubernetesObjects.UnknownFields;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.PolicyValidator;
 import dev.corral.controlplane.model.Service;
 import dev.corral.controlplane.model.ServiceKey;
-import dev.corral.controlplane.model.ServicePort;
 import dev.corral.controlplane.model.SourceProblem;
 import dev.corral.controlplane.model.Violation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Turns one manifest file into {@link Decoded} objects, or into problems that name the file, the
@@ -52,7 +40,6 @@ import java.util.stream.Collectors;
  */
 final class ManifestParser {
   static final String DEFAULT_NAMESPACE = "default";
-  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 
   /** Unknown fields in Corral specs are errors, not silently dropped. fabric8 classes keep them aside. */
   private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -88,7 +75,7 @@ final class ManifestParser {
       docs = LocatedYaml.read(text);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() != null ? Math.max(0, e.getLocation().getLineNr()) : 0;
-      problems.add(new SourceProblem(source, "", line, "", "not valid YAML: " + firstLine(e.getOriginalMessage())));
+      problems.add(new SourceProblem(source, "", line, "", "not valid YAML: " + BindingErrors.firstLine(e.getOriginalMessage())));
       return;
     } catch (IOException | RuntimeException e) {
       problems.add(new SourceProblem(source, "", 0, "", "not valid YAML: " + e.getMessage()));
@@ -161,8 +148,8 @@ final class ManifestParser {
       try {
         return MAPPER.treeToValue(root, type);
       } catch (JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m ? path(m.getPath()) : "";
-        problem(field, bindingMessage(e));
+        String field = e instanceof JsonMappingException m ? BindingErrors.path(m.getPath()) : "";
+        problem(field, BindingErrors.message(e));
         return null;
       } catch (IllegalArgumentException e) {
         problem("", e.getMessage());
@@ -204,69 +191,11 @@ final class ManifestParser {
       if (svc == null || !metadata(svc)) {
         return;
       }
-      unknownFields("", svc.getAdditionalProperties());
-      ServiceKey key = new ServiceKey(namespaceOf(svc), svc.getMetadata().getName());
-      List<ServicePort> ports = new ArrayList<>();
-      var spec = svc.getSpec();
-      if (spec == null || spec.getPorts() == null || spec.getPorts().isEmpty()) {
-        problem("spec.ports", "required: a Service needs at least one port");
-        return;
+      Service service = KubernetesObjects.service(svc, namespaceOf(svc), UnknownFields.REFUSE, this::problem);
+      if (service != null && problemCount == 0) {
+        objects.add(new DecodedService(new ObjectId("Service", service.key().namespace(), service.key().name()),
+            doc.line(), service));
       }
-      unknownFields("spec", spec.getAdditionalProperties());
-      Set<String> names = new HashSet<>();
-      for (int i = 0; i < spec.getPorts().size(); i++) {
-        var port = spec.getPorts().get(i);
-        String at = "spec.ports[" + i + "]";
-        unknownFields(at, port.getAdditionalProperties());
-        String name = port.getName() == null ? "" : port.getName();
-        if (name.isEmpty() && spec.getPorts().size() > 1) {
-          problem(at + ".name", "required when a Service has more than one port");
-        } else if (!names.add(name)) {
-          problem(at + ".name", "\"" + name + "\" is used by another port");
-        }
-        if (port.getPort() == null) {
-          problem(at + ".port", "required");
-          continue;
-        }
-        if (port.getPort() < 1 || port.getPort() > 65535) {
-          problem(at + ".port", port.getPort() + " (expected: 1-65535)");
-          continue;
-        }
-        ServicePort.TargetPort target = targetPort(at + ".targetPort", port.getTargetPort(), port.getPort());
-        if (target == null) {
-          continue;
-        }
-        String protocol = port.getProtocol() == null ? "TCP" : port.getProtocol();
-        if (!Set.of("TCP", "UDP", "SCTP").contains(protocol)) {
-          problem(at + ".protocol", "\"" + protocol + "\" (expected one of TCP, UDP, SCTP)");
-          continue;
-        }
-        ports.add(new ServicePort(name, port.getPort(), target, protocol, port.getAppProtocol()));
-      }
-      if (problemCount == 0) {
-        objects.add(new DecodedService(new ObjectId("Service", key.namespace(), key.name()), doc.line(),
-            new Service(key, ports)));
-      }
-    }
-
-    private ServicePort.TargetPort targetPort(String at, IntOrString value, int port) {
-      if (value == null) {
-        return ServicePort.TargetPort.number(port);
-      }
-      if (value.getIntVal() != null) {
-        int n = value.getIntVal();
-        if (n < 1 || n > 65535) {
-          problem(at, n + " (expected: 1-65535 or a port name)");
-          return null;
-        }
-        return ServicePort.TargetPort.number(n);
-      }
-      String s = value.getStrVal();
-      if (s == null || s.isEmpty()) {
-        problem(at, "\"\" (expected: a port number or name)");
-        return null;
-      }
-      return ServicePort.TargetPort.named(s);
     }
 
     private void endpointSlice(JsonNode root) {
@@ -274,66 +203,12 @@ final class ManifestParser {
       if (slice == null || !metadata(slice)) {
         return;
       }
-      unknownFields("", slice.getAdditionalProperties());
       String namespace = namespaceOf(slice);
-      Map<String, String> labels = slice.getMetadata().getLabels();
-      String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-      if (serviceName == null || serviceName.isEmpty()) {
-        problem("metadata.labels", "required: label " + SERVICE_NAME_LABEL + " names the Service this slice belongs to");
-        return;
-      }
-      String addressType = slice.getAddressType();
-      if (addressType == null) {
-        problem("addressType", "required (expected: IPv4 or IPv6)");
-      } else if (!addressType.equals("IPv4") && !addressType.equals("IPv6")) {
-        problem("addressType", "\"" + addressType + "\" (expected: IPv4 or IPv6; local mode has no DNS)");
-      }
-      Map<String, Integer> ports = new LinkedHashMap<>();
-      List<EndpointPort> slicePorts = slice.getPorts() == null ? List.of() : slice.getPorts();
-      for (int i = 0; i < slicePorts.size(); i++) {
-        EndpointPort port = slicePorts.get(i);
-        String at = "ports[" + i + "]";
-        unknownFields(at, port.getAdditionalProperties());
-        String name = port.getName() == null ? "" : port.getName();
-        if (port.getPort() == null || port.getPort() < 1 || port.getPort() > 65535) {
-          problem(at + ".port", port.getPort() + " (expected: 1-65535)");
-        } else if (ports.put(name, port.getPort()) != null) {
-          problem(at + ".name", "\"" + name + "\" is used by another port");
-        }
-      }
-      List<Endpoint> endpoints = new ArrayList<>();
-      var sliceEndpoints = slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
-          : slice.getEndpoints();
-      for (int i = 0; i < sliceEndpoints.size(); i++) {
-        var e = sliceEndpoints.get(i);
-        String at = "endpoints[" + i + "]";
-        unknownFields(at, e.getAdditionalProperties());
-        if (e.getAddresses() == null || e.getAddresses().isEmpty()) {
-          problem(at + ".addresses", "required: at least one address");
-          continue;
-        }
-        EndpointConditions c = e.getConditions();
-        boolean ready = c == null || c.getReady() == null || c.getReady();
-        boolean serving = c == null || c.getServing() == null ? ready : c.getServing();
-        boolean terminating = c != null && Boolean.TRUE.equals(c.getTerminating());
-        String pod = e.getTargetRef() != null && "Pod".equals(e.getTargetRef().getKind()) ? e.getTargetRef().getName() : null;
-        for (int j = 0; j < e.getAddresses().size(); j++) {
-          String address = e.getAddresses().get(j);
-          if (address == null || !InetAddresses.isInetAddress(address)) {
-            problem(at + ".addresses[" + j + "]", "\"" + address + "\" is not an IP address");
-            continue;
-          }
-          boolean v6 = address.contains(":");
-          if (addressType != null && (v6 ? addressType.equals("IPv4") : addressType.equals("IPv6"))) {
-            problem(at + ".addresses[" + j + "]", "\"" + address + "\" does not match addressType " + addressType);
-            continue;
-          }
-          endpoints.add(new Endpoint(address, ports, e.getZone(), ready, serving, terminating, pod));
-        }
-      }
-      if (problemCount == 0) {
+      KubernetesObjects.Slice converted =
+          KubernetesObjects.endpointSlice(slice, namespace, UnknownFields.REFUSE, this::problem);
+      if (converted != null && problemCount == 0) {
         objects.add(new DecodedSlice(new ObjectId("EndpointSlice", namespace, slice.getMetadata().getName()), doc.line(),
-            new ServiceKey(namespace, serviceName), endpoints));
+            converted.service(), converted.endpoints()));
       }
     }
 
@@ -364,7 +239,7 @@ final class ManifestParser {
       }
       if (problemCount == 0) {
         String namespace = namespaceOf(resource);
-        String target = ((dev.corral.api.v1alpha1.TargetRef) targetRef(spec)).getName();
+        String target = targetName(kind, spec);
         objects.add(new DecodedPolicy(new ObjectId(kind.kind(), namespace, meta.getName()), doc.line(), kind,
             meta.getGeneration(), created, new ServiceKey(namespace, target), spec));
       }
@@ -376,72 +251,7 @@ final class ManifestParser {
     return PolicyValidator.validate(kind, kind.cast(spec));
   }
 
-  private static Object targetRef(Object spec) {
-    if (spec instanceof dev.corral.api.v1alpha1.BalancePolicySpec b) {
-      return b.getTargetRef();
-    } else if (spec instanceof dev.corral.api.v1alpha1.CachePolicySpec c) {
-      return c.getTargetRef();
-    }
-    return ((dev.corral.api.v1alpha1.CollapsePolicySpec) spec).getTargetRef();
-  }
-
-  /** {@code spec.retries.retryOn[2]} from Jackson's reference path. */
-  static String path(List<JsonMappingException.Reference> refs) {
-    StringBuilder sb = new StringBuilder();
-    for (JsonMappingException.Reference r : refs) {
-      if (r.getFieldName() != null) {
-        if (sb.length() > 0) {
-          sb.append('.');
-        }
-        sb.append(r.getFieldName());
-      } else if (r.getIndex() >= 0) {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.toString();
-  }
-
-  /** Jackson's message without Java class names: what a YAML author needs. */
-  static String bindingMessage(JsonProcessingException e) {
-    if (e instanceof UnrecognizedPropertyException u) {
-      Collection<Object> known = u.getKnownPropertyIds();
-      return "unknown field" + (known == null || known.isEmpty() ? ""
-          : " (known: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
-    }
-    if (e instanceof InvalidFormatException f && f.getTargetType() != null && f.getTargetType().isEnum()) {
-      return "\"" + f.getValue() + "\" is not one of " + Arrays.stream(f.getTargetType().getEnumConstants())
-          .map(String::valueOf).collect(Collectors.joining(", "));
-    }
-    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
-      return "expected " + describe(m.getTargetType());
-    }
-    return firstLine(e.getOriginalMessage());
-  }
-
-  private static String describe(Class<?> type) {
-    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-      return "an integer";
-    } else if (type == Boolean.class || type == boolean.class) {
-      return "true or false";
-    } else if (type == String.class) {
-      return "a string";
-    } else if (Collection.class.isAssignableFrom(type)) {
-      return "a list";
-    } else if (Map.class.isAssignableFrom(type)) {
-      return "a mapping";
-    } else if (type.isEnum()) {
-      return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "));
-    } else if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
-      return "a number";
-    }
-    return "a mapping";
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return (nl < 0 ? s : s.substring(0, nl)).trim();
+  private static <S> String targetName(PolicyKind<S> kind, Object spec) {
+    return kind.targetRef(kind.cast(spec)).getName();
   }
 }

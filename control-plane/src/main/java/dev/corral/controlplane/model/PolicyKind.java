@@ -6,9 +6,12 @@ import dev.corral.api.v1alpha1.CachePolicy;
 import dev.corral.api.v1alpha1.CachePolicySpec;
 import dev.corral.api.v1alpha1.CollapsePolicy;
 import dev.corral.api.v1alpha1.CollapsePolicySpec;
+import dev.corral.api.v1alpha1.TargetRef;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One of Corral's policy kinds, typed by its spec class so that lookups in {@link MeshModel} are
@@ -16,22 +19,30 @@ import java.util.Optional;
  */
 public final class PolicyKind<S> {
   public static final PolicyKind<BalancePolicySpec> BALANCE =
-      new PolicyKind<>(BalancePolicy.KIND, BalancePolicySpec.class, BalancePolicy.class);
+      new PolicyKind<>(BalancePolicy.KIND, BalancePolicy.PLURAL, BalancePolicySpec.class, BalancePolicy.class,
+          BalancePolicySpec::getTargetRef);
   public static final PolicyKind<CachePolicySpec> CACHE =
-      new PolicyKind<>(CachePolicy.KIND, CachePolicySpec.class, CachePolicy.class);
+      new PolicyKind<>(CachePolicy.KIND, CachePolicy.PLURAL, CachePolicySpec.class, CachePolicy.class,
+          CachePolicySpec::getTargetRef);
   public static final PolicyKind<CollapsePolicySpec> COLLAPSE =
-      new PolicyKind<>(CollapsePolicy.KIND, CollapsePolicySpec.class, CollapsePolicy.class);
+      new PolicyKind<>(CollapsePolicy.KIND, CollapsePolicy.PLURAL, CollapsePolicySpec.class, CollapsePolicy.class,
+          CollapsePolicySpec::getTargetRef);
 
   private static final List<PolicyKind<?>> ALL = List.of(BALANCE, CACHE, COLLAPSE);
 
   private final String kind;
+  private final String plural;
   private final Class<S> specType;
   private final Class<? extends CustomResource<S, ?>> resourceType;
+  private final Function<S, @Nullable TargetRef> targetRef;
 
-  private PolicyKind(String kind, Class<S> specType, Class<? extends CustomResource<S, ?>> resourceType) {
+  private PolicyKind(String kind, String plural, Class<S> specType, Class<? extends CustomResource<S, ?>> resourceType,
+      Function<S, @Nullable TargetRef> targetRef) {
     this.kind = kind;
+    this.plural = plural;
     this.specType = specType;
     this.resourceType = resourceType;
+    this.targetRef = targetRef;
   }
 
   /** Every policy kind, in a stable order. */
@@ -47,6 +58,16 @@ public final class PolicyKind<S> {
   /** The Kubernetes kind, e.g. {@code BalancePolicy}. */
   public String kind() {
     return kind;
+  }
+
+  /** The resource's plural, e.g. {@code balancepolicies}: its REST path and RBAC resource name. */
+  public String plural() {
+    return plural;
+  }
+
+  /** {@code spec.targetRef}; null when the spec has none (which validation refuses). */
+  public @Nullable TargetRef targetRef(S spec) {
+    return targetRef.apply(spec);
   }
 
   public Class<S> specType() {

@@ -31,6 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -66,9 +67,10 @@ public final class SnapshotPublisher implements AutoCloseable {
   /** A published group's per-type versions. */
   public record GroupVersions(String group, Map<XdsType, String> versions) {}
 
-  private record Pending(XdsResources resources, long firstPublishNanos) {}
+  private record Pending(XdsResources resources, long firstPublishNanos, long sequence) {}
 
-  private record Published(Map<XdsType, String> versions, Map<XdsType, Long> publishNanos) {}
+  /** {@code sequence}: the accepted publish call whose content the group serves. */
+  private record Published(Map<XdsType, String> versions, Map<XdsType, Long> publishNanos, long sequence) {}
 
   private final SimpleCache<String> cache;
   private final NodeGroup nodeGroup;
@@ -92,6 +94,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Cache<Message, byte[]> digests = CacheBuilder.newBuilder().weakKeys().build();
   /** Type versions by list identity: a list shared by many groups (EDS) is hashed once. */
   private final Cache<List<?>, String> listHashes = CacheBuilder.newBuilder().weakKeys().build();
+  private final AtomicLong sequence = new AtomicLong();
 
   private SnapshotPublisher(Builder b) {
     this.nodeGroup = b.nodeGroup;
@@ -132,7 +135,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     long now = nanoTime.getAsLong();
     synchronized (lock) {
       Pending previous = pending.get(group);
-      pending.put(group, new Pending(resources, previous == null ? now : previous.firstPublishNanos));
+      pending.put(group, new Pending(resources, previous == null ? now : previous.firstPublishNanos,
+          sequence.incrementAndGet()));
       if (!flushScheduled) {
         flushScheduled = true;
         scheduler.schedule(this::flush, window.toNanos(), TimeUnit.NANOSECONDS);
@@ -169,6 +173,23 @@ public final class SnapshotPublisher implements AutoCloseable {
     synchronized (lock) {
       return !pending.isEmpty();
     }
+  }
+
+  /**
+   * The number of the latest accepted {@link #publish} call (every accepted call gets the next
+   * number); with {@link #servedSequence} it tells whether a group serves a given publish yet.
+   */
+  public long lastSequence() {
+    return sequence.get();
+  }
+
+  /**
+   * The number of the latest accepted publish call whose content {@code group} serves now (a later
+   * publish of equal content counts too); empty before the group's first snapshot.
+   */
+  public OptionalLong servedSequence(String group) {
+    Published p = published.get(group);
+    return p == null ? OptionalLong.empty() : OptionalLong.of(p.sequence);
   }
 
   /** Groups with at least one open ADS stream. */
@@ -278,6 +299,7 @@ public final class SnapshotPublisher implements AutoCloseable {
 
     Published before = published.get(group);
     if (before != null && before.versions.equals(versions)) {
+      published.put(group, new Published(before.versions, before.publishNanos, p.sequence));
       return;
     }
     Map<XdsType, Long> times = new EnumMap<>(XdsType.class);
@@ -292,7 +314,7 @@ public final class SnapshotPublisher implements AutoCloseable {
         r.routes(), versions.get(XdsType.RDS),
         List.of(), "");
     // Record versions before the cache answers watches, so an ACK can never outrun them.
-    published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times)));
+    published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times), p.sequence));
     cache.setSnapshot(group, snapshot);
     metrics.snapshots.inc();
     log.debug("published group {} versions {}", group, versions);

@@ -227,6 +227,31 @@ class XdsServerTest {
   }
 
   @Test
+  void theServedSequenceTellsWhichPublishAGroupServes() throws Exception {
+    start(Duration.ofHours(1), PolicyResolver.none());
+    assertThat(publisher.servedSequence(GROUP)).isEmpty();
+    publisher.publish(GROUP, TestResources.mesh(1));
+    long first = publisher.lastSequence();
+    assertThat(publisher.servedSequence(GROUP)).as("held in the window").isEmpty();
+    publisher.flush();
+    assertThat(publisher.servedSequence(GROUP)).hasValue(first);
+
+    publisher.publish(GROUP, TestResources.mesh(2));
+    long second = publisher.lastSequence();
+    assertThat(second).isGreaterThan(first);
+    assertThat(publisher.servedSequence(GROUP)).hasValue(first);
+    publisher.flush();
+    assertThat(publisher.servedSequence(GROUP)).hasValue(second);
+
+    // Equal content changes no version, but the group does serve that publish.
+    String cds = publisher.versions(GROUP).orElseThrow().versions().get(XdsType.CDS);
+    publisher.publish(GROUP, TestResources.mesh(2));
+    publisher.flush();
+    assertThat(publisher.servedSequence(GROUP)).hasValue(publisher.lastSequence());
+    assertThat(publisher.versions(GROUP).orElseThrow().versions().get(XdsType.CDS)).isEqualTo(cds);
+  }
+
+  @Test
   void publishesWithinTheWindowOnTheirOwn() throws Exception {
     start(SnapshotPublisher.DEFAULT_COALESCE_WINDOW, PolicyResolver.none());
     publisher.publish(GROUP, TestResources.mesh(1));

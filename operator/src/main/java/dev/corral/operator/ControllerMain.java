@@ -1,0 +1,144 @@
+package dev.corral.operator;
+
+import dev.corral.api.WellKnown;
+import dev.corral.operator.leader.LeaderElection;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * {@code corral controller}: the in-cluster controller. Informers on the Kubernetes API feed the
+ * control plane (ADS on {@code --xds-port}, HTTP API on {@code --http-port}); the replica holding
+ * the Lease writes policy status and events. SIGTERM drains like local mode: the lease is released,
+ * the model stops changing, the API closes, open ADS streams get a grace period; exit code 0.
+ */
+@Command(name = "corral controller", mixinStandardHelpOptions = true,
+    description = "Serves Envoy xDS to Corral sidecars from the Kubernetes API and writes policy status.")
+public final class ControllerMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ControllerMain.class);
+  private static final Path SERVICE_ACCOUNT_NAMESPACE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
+
+  @Option(names = "--namespace", paramLabel = "NS",
+      description = "Watch only this namespace (default: every namespace).")
+  @Nullable String namespace;
+
+  @Option(names = "--xds-port", defaultValue = "" + WellKnown.CONTROL_PLANE_ADS_PORT,
+      description = "ADS and stats gRPC port (default: ${DEFAULT-VALUE}).")
+  int xdsPort;
+
+  @Option(names = "--http-port", defaultValue = "" + WellKnown.CONTROL_PLANE_HTTP_PORT,
+      description = "HTTP API port: /api/v1/stats, /api/v1/xds, /api/v1/problems, /api/v1/leader, /metrics (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--webhook-port", defaultValue = "" + WellKnown.INJECTION_WEBHOOK_PORT,
+      description = "Sidecar injection webhook port, HTTPS (default: ${DEFAULT-VALUE}).")
+  int webhookPort;
+
+  @Option(names = "--address", defaultValue = "0.0.0.0",
+      description = "Address the servers bind (default: ${DEFAULT-VALUE}).")
+  String address;
+
+  @Option(names = "--lease-name", defaultValue = "corral-controller",
+      description = "Name of the coordination.k8s.io Lease the replicas elect a leader with (default: ${DEFAULT-VALUE}).")
+  String leaseName;
+
+  @Option(names = "--lease-namespace", paramLabel = "NS",
+      description = "Namespace of the Lease (default: POD_NAMESPACE, the service account's namespace, or the client's).")
+  @Nullable String leaseNamespace;
+
+  @Option(names = "--identity",
+      description = "This replica's name in the election (default: POD_NAME, HOSTNAME, or a random id).")
+  @Nullable String identity;
+
+  @Option(names = "--drain-time-s", defaultValue = "5",
+      description = "On SIGTERM, how long open ADS streams get before they are cut (default: ${DEFAULT-VALUE}).")
+  int drainSeconds;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ControllerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    KubernetesClient client = KubernetesClients.create();
+    String leaseNs = leaseNamespace != null ? leaseNamespace : ownNamespace(client);
+    String id = identity != null ? identity : ownIdentity();
+    Controller controller = Controller.builder(client, LeaderElection.Options.of(leaseNs, leaseName, id))
+        .namespace(namespace)
+        .address(address).xdsPort(xdsPort).httpPort(httpPort)
+        .build();
+    log.info("corral controller: {} watching {}; lease {}/{}", id, namespace == null ? "every namespace" : namespace,
+        leaseNs, leaseName);
+    // SIGTERM/SIGINT start a drain and the process exits 0 after it, like the sidecar and local mode.
+    // Before the first model there is nothing to drain: a signal then ends the process at once.
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicBoolean started = new AtomicBoolean();
+    sun.misc.SignalHandler onSignal = signal -> {
+      if (!started.get()) {
+        log.info("corral controller: stopped before the first model");
+        System.exit(0);
+      }
+      stop.countDown();
+    };
+    Signal.handle(new Signal("TERM"), onSignal);
+    Signal.handle(new Signal("INT"), onSignal);
+    controller.start();
+    started.set(true);
+    AutoCloseable webhook = startInjectionWebhook(client, webhookPort);
+    stop.await();
+    log.info("corral controller: draining");
+    if (webhook != null) {
+      webhook.close();
+    }
+    controller.drain(Duration.ofSeconds(Math.max(0, drainSeconds)));
+    client.close();
+    log.info("corral controller: stopped");
+    return 0;
+  }
+
+  /**
+   * HOOK for the sidecar injection webhook (package {@code dev.corral.operator.inject}, built
+   * separately): start its HTTPS server on {@code port} here and return it, so that the drain
+   * closes it. Until that package lands, nothing listens on the webhook port.
+   */
+  private @Nullable AutoCloseable startInjectionWebhook(KubernetesClient client, int port) {
+    log.warn("corral controller: the sidecar injection webhook is not part of this build; port {} stays closed", port);
+    return null;
+  }
+
+  private static String ownNamespace(KubernetesClient client) throws IOException {
+    String env = System.getenv("POD_NAMESPACE");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    if (Files.isReadable(SERVICE_ACCOUNT_NAMESPACE)) {
+      return Files.readString(SERVICE_ACCOUNT_NAMESPACE, StandardCharsets.UTF_8).trim();
+    }
+    String ns = client.getNamespace();
+    return ns != null ? ns : "default";
+  }
+
+  private static String ownIdentity() {
+    for (String name : new String[] {"POD_NAME", "HOSTNAME"}) {
+      String v = System.getenv(name);
+      if (v != null && !v.isBlank()) {
+        return v.trim();
+      }
+    }
+    return "corral-controller-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}
