@@ -186,12 +186,9 @@ class CliE2E {
       String[] cells = row(run.out(), "shop", kind);
       assertThat(cells).contains("images");
       assertThat(cells[cells.length - 2]).as("%s Accepted", kind).isEqualTo("True");
-      // The translation carries BalancePolicies only so far (cache and collapse filters are a
-      // PlacementFilters hook): the others are honestly not Programmed.
-      assertThat(cells[cells.length - 1]).as("%s Programmed", kind)
-          .isEqualTo(kind.equals("BalancePolicy") ? "True" : "False (Pending)");
+      // Every kind is carried by the translation (cache and collapse as placed filters) and ACKed.
+      assertThat(cells[cells.length - 1]).as("%s Programmed", kind).isEqualTo("True");
     }
-    assertThat(run.out()).contains("CachePolicy shop/images: Programmed Pending: no xDS resource carries this policy");
     String jsonOut = corralctl("policies", "-o", "json", "--address", address).out();
     save("policies.json", jsonOut);
     JsonNode json = JSON.readTree(jsonOut);

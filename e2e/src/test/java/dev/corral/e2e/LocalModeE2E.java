@@ -398,13 +398,13 @@ class LocalModeE2E {
           .isEqualTo(cds.get("sentVersion").asText());
       assertThat(cds.get("ackedVersion").asText()).isNotEqualTo(cds.get("sentVersion").asText());
     }
-    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"CDS\"} 2.0");
+    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"cds\"} 2.0");
 
     write("images-policy.yaml", balancePolicy("images", "algorithm: RoundRobin"));
     await().atMost(EDIT_TAKES_EFFECT).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
         assertThat(JSON.readTree(controlPlane.body("/api/v1/xds")).get("rejectedPolicies").size()).isZero());
     assertThat(bodies(frontend.outbound, 6)).allMatch(b -> b.startsWith("backend "));
-    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"CDS\"} 2.0");
+    assertThat(controlPlane.body("/metrics")).contains("corral_xds_nacks_total{type=\"cds\"} 2.0");
   }
 
   /**
