@@ -43,8 +43,8 @@ class ChartControllerArgsTest {
     assertThat(config.drainTimeSeconds()).isEqualTo(20);
     assertThat(config.resources().getLimits().get("memory").toString()).isEqualTo("384Mi");
     assertThat(config.initResources().getLimits().get("memory").toString()).isEqualTo("64Mi");
-    // The chart's empty list replaces the built-in exclusion: values.yaml is the one source.
-    assertThat(config.excludeOutboundCidrs()).isEmpty();
+    // The chart's list replaces the built-in one; values.yaml keeps the metadata address in it.
+    assertThat(config.excludeOutboundCidrs()).containsExactly("169.254.169.254/32");
   }
 
   @Test
@@ -54,7 +54,8 @@ class ChartControllerArgsTest {
         .set("image.pullPolicy", "Always")
         .set("sidecar.jvmFlags", "-Xmx96m -XX:+UseSerialGC")
         .set("sidecar.concurrency", 2)
-        .set("sidecar.excludeOutboundCIDRs[0]", "10.10.0.0/16")
+        .set("sidecar.excludeOutboundCIDRs[0]", "169.254.169.254/32")
+        .set("sidecar.excludeOutboundCIDRs[1]", "10.10.0.0/16")
         .set("sidecar.excludeInboundPorts[0]", 9090)
         .set("sidecar.excludeOutboundPorts[0]", 5432));
 
@@ -64,7 +65,7 @@ class ChartControllerArgsTest {
     assertThat(config.imagePullPolicy()).isEqualTo("Always");
     assertThat(config.jvmFlags()).containsExactly("-Xmx96m", "-XX:+UseSerialGC");
     assertThat(config.concurrency()).isEqualTo(2);
-    assertThat(config.excludeOutboundCidrs()).containsExactly("10.10.0.0/16");
+    assertThat(config.excludeOutboundCidrs()).containsExactly("169.254.169.254/32", "10.10.0.0/16");
     assertThat(config.excludeInboundPorts()).containsExactly(9090);
     assertThat(config.excludeOutboundPorts()).containsExactly(5432);
   }
