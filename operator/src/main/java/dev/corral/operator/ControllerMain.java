@@ -1,13 +1,18 @@
 package dev.corral.operator;
 
 import dev.corral.api.WellKnown;
+import dev.corral.operator.inject.InjectionConfig;
+import dev.corral.operator.inject.SidecarDefaults;
+import dev.corral.operator.inject.WebhookServer;
 import dev.corral.operator.leader.LeaderElection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +28,8 @@ import sun.misc.Signal;
 /**
  * {@code corral controller}: the in-cluster controller. Informers on the Kubernetes API feed the
  * control plane (ADS on {@code --xds-port}, HTTP API on {@code --http-port}); the replica holding
- * the Lease writes policy status and events. SIGTERM drains like local mode: the lease is released,
+ * the Lease writes policy status and events; every replica serves the sidecar injection webhook on
+ * {@code --webhook-port}. SIGTERM drains like local mode: the webhook closes, the lease is released,
  * the model stops changing, the API closes, open ADS streams get a grace period; exit code 0.
  */
 @Command(name = "corral controller", mixinStandardHelpOptions = true,
@@ -64,6 +70,25 @@ public final class ControllerMain implements Callable<Integer> {
       description = "This replica's name in the election (default: POD_NAME, HOSTNAME, or a random id).")
   @Nullable String identity;
 
+  @Option(names = "--webhook-configuration", paramLabel = "NAME", defaultValue = WebhookServer.WEBHOOK_CONFIGURATION,
+      description = "MutatingWebhookConfiguration whose caBundle gets the generated CA (default: ${DEFAULT-VALUE}).")
+  String webhookConfiguration;
+
+  @Option(names = "--webhook-service", paramLabel = "NAME", defaultValue = "corral-controller",
+      description = "Service in front of the webhook, in the controller's namespace: the generated certificate's"
+          + " names (default: ${DEFAULT-VALUE}).")
+  String webhookService;
+
+  @Option(names = "--sidecar-config", paramLabel = "FILE",
+      description = "The chart's sidecar.yaml: images, resources, JVM flags and exclusions of injected sidecars"
+          + " (default: built-in defaults; a missing file is logged and gives them too).")
+  @Nullable Path sidecarConfig;
+
+  @Option(names = "--cert-dir", paramLabel = "DIR",
+      description = "Serve the webhook with DIR/tls.crt and DIR/tls.key (cert-manager) and patch nothing"
+          + " (default: generate a certificate, share it through Secret corral-webhook-tls and patch the caBundle).")
+  @Nullable Path certDir;
+
   @Option(names = "--drain-time-s", defaultValue = "5",
       description = "On SIGTERM, how long open ADS streams get before they are cut (default: ${DEFAULT-VALUE}).")
   int drainSeconds;
@@ -74,8 +99,11 @@ public final class ControllerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Bad sidecar defaults stop the start, before anything talks to the cluster.
+    InjectionConfig injection = injectionConfig();
     KubernetesClient client = KubernetesClients.create();
-    String leaseNs = leaseNamespace != null ? leaseNamespace : ownNamespace(client);
+    String ownNs = ownNamespace(client);
+    String leaseNs = leaseNamespace != null ? leaseNamespace : ownNs;
     String id = identity != null ? identity : ownIdentity();
     Controller controller = Controller.builder(client, LeaderElection.Options.of(leaseNs, leaseName, id))
         .namespace(namespace)
@@ -98,26 +126,30 @@ public final class ControllerMain implements Callable<Integer> {
     Signal.handle(new Signal("INT"), onSignal);
     controller.start();
     started.set(true);
-    AutoCloseable webhook = startInjectionWebhook(client, webhookPort);
+    WebhookServer webhook = WebhookServer.start(client, injection, new WebhookServer.Options(
+        new InetSocketAddress(address, webhookPort), webhookService, ownNs, webhookConfiguration,
+        certDir, List.of()));
     stop.await();
     log.info("corral controller: draining");
-    if (webhook != null) {
-      webhook.close();
-    }
+    webhook.close();
     controller.drain(Duration.ofSeconds(Math.max(0, drainSeconds)));
     client.close();
     log.info("corral controller: stopped");
     return 0;
   }
 
-  /**
-   * HOOK for the sidecar injection webhook (package {@code dev.corral.operator.inject}, built
-   * separately): start its HTTPS server on {@code port} here and return it, so that the drain
-   * closes it. Until that package lands, nothing listens on the webhook port.
-   */
-  private @Nullable AutoCloseable startInjectionWebhook(KubernetesClient client, int port) {
-    log.warn("corral controller: the sidecar injection webhook is not part of this build; port {} stays closed", port);
-    return null;
+  /** The sidecar defaults: built in, overridden by {@code --sidecar-config}. */
+  InjectionConfig injectionConfig() throws IOException {
+    String version = ControllerMain.class.getPackage().getImplementationVersion();
+    InjectionConfig defaults = InjectionConfig.defaults(version != null ? version : "dev");
+    if (sidecarConfig == null) {
+      return defaults;
+    }
+    try {
+      return SidecarDefaults.load(sidecarConfig, defaults);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--sidecar-config " + e.getMessage(), e);
+    }
   }
 
   private static String ownNamespace(KubernetesClient client) throws IOException {

@@ -16,16 +16,16 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Rbac} is exactly what the controller uses: every scenario runs on one mock API server,
  * then every request the controller's clients made (told apart by their User-Agent) must be allowed
- * by a rule, and every rule must have been used. The injection webhook's rule is checked by the
- * webhook's own tests (its calls are not part of these scenarios).
+ * by a rule, and every rule must have been used. The injection webhook's rules are checked the same
+ * way by {@code WebhookServerTest} (its calls are not part of these scenarios).
  */
 @EnableKubernetesMockClient(crud = true)
-class RbacTest {
+public class RbacTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
   /** What RBAC checks for one request. */
-  record Access(String verb, String group, String resource) implements Comparable<Access> {
+  public record Access(String verb, String group, String resource) implements Comparable<Access> {
     @Override
     public int compareTo(Access o) {
       return toString().compareTo(o.toString());
@@ -71,18 +71,24 @@ class RbacTest {
     for (Access a : used) {
       assertThat(Rbac.allows(a.group(), a.resource(), a.verb())).as("Rbac allows %s (requests made: %s)", a, used).isTrue();
     }
-    Set<Access> granted = new TreeSet<>();
-    for (Rbac.Rule rule : Rbac.RULES) {
-      if (rule.user() != Rbac.User.INJECTION_WEBHOOK) {
-        rule.verbs().forEach(v -> granted.add(new Access(v, rule.apiGroup(), rule.resource())));
-      }
-    }
+    Set<Access> granted = granted(rule -> rule.user() != Rbac.User.INJECTION_WEBHOOK);
     assertThat(used).as("every rule is used").containsAll(granted);
     assertThat(granted).as("every request is granted").containsAll(used);
   }
 
+  /** What the rules {@code which} grant, verb by verb. */
+  public static Set<Access> granted(java.util.function.Predicate<Rbac.Rule> which) {
+    Set<Access> granted = new TreeSet<>();
+    for (Rbac.Rule rule : Rbac.RULES) {
+      if (which.test(rule)) {
+        rule.verbs().forEach(v -> granted.add(new Access(v, rule.apiGroup(), rule.resource())));
+      }
+    }
+    return granted;
+  }
+
   /** RBAC's view of a request: {@code /api/v1/...} or {@code /apis/group/version/...}, verb from method and query. */
-  static Access access(String method, String pathAndQuery) {
+  public static Access access(String method, String pathAndQuery) {
     int q = pathAndQuery.indexOf('?');
     String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
     String query = q < 0 ? "" : pathAndQuery.substring(q + 1);

@@ -113,8 +113,8 @@ public final class SidecarInjector {
     return new ContainerBuilder()
         .withName(SIDECAR)
         .withImage(config.sidecarImage())
-        .withArgs("--bootstrap-yaml", "$(" + BOOTSTRAP_ENV + ")",
-            "--health-port", Integer.toString(WellKnown.SIDECAR_HEALTH_PORT))
+        .withImagePullPolicy(pullPolicy())
+        .withArgs(sidecarArgs())
         .withEnv(env)
         .addNewPort().withName("corral-outbound").withContainerPort(WellKnown.SIDECAR_OUTBOUND_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("corral-inbound").withContainerPort(WellKnown.SIDECAR_INBOUND_PORT).withProtocol("TCP").endPort()
@@ -141,6 +141,8 @@ public final class SidecarInjector {
     return new ContainerBuilder()
         .withName(INIT)
         .withImage(config.initImage())
+        .withImagePullPolicy(pullPolicy())
+        .withResources(config.initResources())
         .addToEnv(new EnvVar("CORRAL_PROXY_UID", Long.toString(WellKnown.SIDECAR_UID), null))
         .addToEnv(new EnvVar("CORRAL_OUTBOUND_PORT", Integer.toString(WellKnown.SIDECAR_OUTBOUND_PORT), null))
         .addToEnv(new EnvVar("CORRAL_INBOUND_PORT", Integer.toString(WellKnown.SIDECAR_INBOUND_PORT), null))
@@ -156,6 +158,21 @@ public final class SidecarInjector {
         .withCapabilities(caps)
         .endSecurityContext()
         .build();
+  }
+
+  private List<String> sidecarArgs() {
+    List<String> args = new ArrayList<>(List.of("--bootstrap-yaml", "$(" + BOOTSTRAP_ENV + ")",
+        "--health-port", Integer.toString(WellKnown.SIDECAR_HEALTH_PORT),
+        "--drain-time-s", Integer.toString(config.drainTimeSeconds())));
+    if (config.concurrency() > 0) {
+      args.add("--concurrency");
+      args.add(Integer.toString(config.concurrency()));
+    }
+    return args;
+  }
+
+  private @Nullable String pullPolicy() {
+    return config.imagePullPolicy().isEmpty() ? null : config.imagePullPolicy();
   }
 
   /** The app containers' TCP ports, comma-separated; {@code *} (every port) when none is declared. */

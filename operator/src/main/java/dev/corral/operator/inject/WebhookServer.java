@@ -42,6 +42,8 @@ public final class WebhookServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
   public static final String PATH = "/inject";
   public static final String WEBHOOK_CONFIGURATION = "corral-sidecar-injector";
+  /** The Secret in the controller's namespace that holds the generated certificate the replicas share. */
+  public static final String TLS_SECRET = SharedCertificate.SECRET;
   private static final int MAX_REVIEW_BYTES = 4 << 20;
 
   /**

@@ -2,53 +2,55 @@ package dev.corral.operator.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.operator.Rbac;
 import dev.corral.operator.chart.Chart.Rendered;
 import dev.corral.operator.chart.Chart.Values;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The chart's ClusterRole and Role grant exactly the API calls the operator makes. */
+/**
+ * The chart's ClusterRole grants exactly {@link Rbac}'s cluster-wide rules and its Role exactly the
+ * rules limited to the controller's own namespace.
+ */
 class ChartRbacTest {
-  /**
-   * What the operator calls. TODO(merge): replace with the rules listed by
-   * {@code dev.corral.operator.Rbac}, mapped to {@link RbacRule}s.
-   */
-  static final List<RbacRule> OPERATOR_NEEDS = List.of(
-      RbacRule.of("", "services", "get", "list", "watch"),
-      RbacRule.of("", "pods", "get", "list", "watch"),
-      RbacRule.of("", "namespaces", "get", "list", "watch"),
-      RbacRule.of("discovery.k8s.io", "endpointslices", "get", "list", "watch"),
-      RbacRule.of("corral.dev", "balancepolicies", "get", "list", "watch"),
-      RbacRule.of("corral.dev", "cachepolicies", "get", "list", "watch"),
-      RbacRule.of("corral.dev", "collapsepolicies", "get", "list", "watch"),
-      RbacRule.of("corral.dev", "balancepolicies/status", "get", "patch", "update"),
-      RbacRule.of("corral.dev", "cachepolicies/status", "get", "patch", "update"),
-      RbacRule.of("corral.dev", "collapsepolicies/status", "get", "patch", "update"),
-      RbacRule.of("", "events", "create", "patch"),
-      RbacRule.of("events.k8s.io", "events", "create", "patch"),
-      RbacRule.of("coordination.k8s.io", "leases", "get", "create", "update"),
-      RbacRule.of("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "get", "patch")
-          .named("corral-sidecar-injector"),
-      RbacRule.of("apiextensions.k8s.io", "customresourcedefinitions", "get", "list"));
+  /** {@link Rbac}'s rules of {@code scope}, as RbacRules. */
+  static List<RbacRule> operatorNeeds(Rbac.Scope scope) {
+    return Rbac.rules(scope).stream()
+        .map(r -> new RbacRule(r.apiGroup(), r.resource(), Set.copyOf(r.verbs()), Set.copyOf(r.resourceNames())))
+        .toList();
+  }
 
   @Test
-  void grantsExactlyWhatTheOperatorCalls() {
-    RbacCoverage coverage = RbacCoverage.compare(granted(Chart.render(Values.defaults())), OPERATOR_NEEDS);
+  void clusterRoleGrantsExactlyTheClusterWideRules() {
+    Rendered r = Chart.render(Values.defaults());
+    RbacCoverage coverage = RbacCoverage.compare(granted(r.one(ClusterRole.class).getRules()),
+        operatorNeeds(Rbac.Scope.CLUSTER));
     assertThat(coverage.missing()).as("needed but not granted").isEmpty();
     assertThat(coverage.excess()).as("granted but not needed").isEmpty();
   }
 
   @Test
-  void leasesAreGrantedOnlyInTheReleaseNamespace() {
+  void roleGrantsExactlyTheRulesOfTheReleaseNamespace() {
     Rendered r = Chart.render(Values.defaults());
-    assertThat(r.one(ClusterRole.class).getRules()).noneMatch(rule -> rule.getResources().contains("leases"));
     Role role = r.one(Role.class);
     assertThat(role.getMetadata().getNamespace()).isEqualTo(Chart.NAMESPACE);
-    assertThat(role.getRules()).allMatch(rule -> rule.getResources().equals(List.of("leases")));
+    RbacCoverage coverage = RbacCoverage.compare(granted(role.getRules()), operatorNeeds(Rbac.Scope.OWN_NAMESPACE));
+    assertThat(coverage.missing()).as("needed but not granted").isEmpty();
+    assertThat(coverage.excess()).as("granted but not needed").isEmpty();
+  }
+
+  @Test
+  void leasesAndSecretsAreGrantedOnlyInTheReleaseNamespace() {
+    Rendered r = Chart.render(Values.defaults());
+    assertThat(r.one(ClusterRole.class).getRules())
+        .noneMatch(rule -> rule.getResources().contains("leases") || rule.getResources().contains("secrets"));
+    assertThat(operatorNeeds(Rbac.Scope.OWN_NAMESPACE)).extracting(RbacRule::resource)
+        .containsExactlyInAnyOrder("leases", "secrets");
   }
 
   @Test
@@ -79,8 +81,8 @@ class ChartRbacTest {
         "admissionregistration.k8s.io/mutatingwebhookconfigurations patch corral-sidecar-injector");
   }
 
-  static List<RbacRule> granted(Rendered r) {
-    return rules(r).flatMap(rule -> RbacRule.from(rule).stream()).toList();
+  static List<RbacRule> granted(List<PolicyRule> rules) {
+    return rules.stream().flatMap(rule -> RbacRule.from(rule).stream()).toList();
   }
 
   static Stream<PolicyRule> rules(Rendered r) {

@@ -41,7 +41,9 @@ class SidecarInjectorTest {
     assertThat(sidecar.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/ready");
     assertThat(sidecar.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(15020);
     assertThat(sidecar.getResources().getLimits()).containsEntry("memory", new Quantity("384Mi"));
-    assertThat(sidecar.getArgs()).containsExactly("--bootstrap-yaml", "$(CORRAL_BOOTSTRAP_YAML)", "--health-port", "15020");
+    assertThat(sidecar.getArgs()).containsExactly("--bootstrap-yaml", "$(CORRAL_BOOTSTRAP_YAML)", "--health-port", "15020",
+        "--drain-time-s", "20");
+    assertThat(sidecar.getImagePullPolicy()).isNull();
     assertThat(sidecar.getEnv().get(0).getName()).isEqualTo("CORRAL_POD_NAME");
     assertThat(sidecar.getEnv().get(0).getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
 
@@ -57,6 +59,24 @@ class SidecarInjectorTest {
         Map.entry("CORRAL_EXCLUDE_INBOUND_PORTS", "15020"),
         Map.entry("CORRAL_EXCLUDE_OUTBOUND_PORTS", ""),
         Map.entry("CORRAL_EXCLUDE_OUTBOUND_CIDRS", "169.254.169.254/32"));
+  }
+
+  @Test
+  void chartSettingsReachBothContainers() {
+    InjectionConfig config = SidecarDefaults.parse("""
+        imagePullPolicy: Always
+        concurrency: 2
+        drainTimeSeconds: 7
+        initResources: {limits: {memory: 32Mi}}
+        """, CONFIG);
+    Pod pod = new SidecarInjector(config).inject(deploymentPod(), SHOP);
+    Container sidecar = pod.getSpec().getContainers().get(1);
+    Container init = pod.getSpec().getInitContainers().get(0);
+
+    assertThat(sidecar.getImagePullPolicy()).isEqualTo("Always");
+    assertThat(init.getImagePullPolicy()).isEqualTo("Always");
+    assertThat(sidecar.getArgs()).containsSequence("--drain-time-s", "7").containsSequence("--concurrency", "2");
+    assertThat(init.getResources().getLimits()).containsEntry("memory", new Quantity("32Mi"));
   }
 
   @Test

@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.operator.Rbac;
+import dev.corral.operator.RbacTest;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.zjsonpatch.JsonPatch;
 import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
@@ -25,6 +30,10 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,6 +48,7 @@ class WebhookServerTest {
   private static final String OLD_BUNDLE = Base64.getEncoder().encodeToString("old".getBytes(StandardCharsets.UTF_8));
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   @BeforeEach
   void cluster() {
@@ -107,6 +117,49 @@ class WebhookServerTest {
       assertThat(webhookCaBundle()).isEqualTo(OLD_BUNDLE);
       assertThat(post(server, trusting(managed.caPem())).statusCode()).isEqualTo(200);
     }
+  }
+
+  /**
+   * The webhook's requests (the shared Secret created, then replaced once stale, the caBundle
+   * patched, a namespace read) are exactly {@link Rbac}'s INJECTION_WEBHOOK rules, and the Secret
+   * is in the controller's namespace.
+   */
+  @Test
+  void requestsAreExactlyTheWebhooksRbacRules() throws Exception {
+    Set<RbacTest.Access> used = new TreeSet<>();
+    List<String> paths = new java.util.ArrayList<>();
+    skipRequests();
+    try (WebhookServer first = WebhookServer.start(client, CONFIG, options(null))) {
+      assertThat(post(first, trusting(first.certificates().caPem())).statusCode()).isEqualTo(200);
+    }
+    paths.addAll(takeRequests(used));
+    client.secrets().inNamespace("corral-system").withName(WebhookServer.TLS_SECRET)
+        .edit(s -> new SecretBuilder(s).withData(Map.of("tls.crt", "c3RhbGU=", "tls.key", "c3RhbGU=")).build());
+    skipRequests();
+    try (WebhookServer second = WebhookServer.start(client, CONFIG, options(null))) {
+      assertThat(second.certificates().caPem()).isNotBlank();
+    }
+    paths.addAll(takeRequests(used));
+
+    assertThat(used).isEqualTo(RbacTest.granted(rule -> rule.user() == Rbac.User.INJECTION_WEBHOOK));
+    assertThat(paths).filteredOn(p -> p.contains("/secrets")).isNotEmpty()
+        .allMatch(p -> p.startsWith("/api/v1/namespaces/corral-system/secrets"));
+  }
+
+  private void skipRequests() throws InterruptedException {
+    while (server.takeRequest(100, TimeUnit.MILLISECONDS) != null) {
+      // requests of the test's own setup
+    }
+  }
+
+  private List<String> takeRequests(Set<RbacTest.Access> used) throws InterruptedException {
+    List<String> paths = new java.util.ArrayList<>();
+    RecordedRequest r;
+    while ((r = server.takeRequest(100, TimeUnit.MILLISECONDS)) != null) {
+      used.add(RbacTest.access(r.getMethod(), r.getPath()));
+      paths.add(r.getPath());
+    }
+    return paths;
   }
 
   @Test
