@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.cli.Corralctl;
+import dev.corral.e2e.support.AdsBootstrap;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
@@ -334,44 +335,13 @@ class CliE2E {
   }
 
   private void sidecar(String pod, String workload, int appPort, int xdsPort, int admin, int outbound) {
-    String yaml = """
-        node:
-          id: %s.shop
-          cluster: %s.shop.svc.cluster.local
-          metadata:
-            workload: %s
-            corral.outbound_port: %d
-            corral.inbound_port: %d
-            corral.app_port: %d
-            corral.listen_address: 127.0.0.1
-            corral.admin_address: 127.0.0.1:%d
-            corral.stats_address: 127.0.0.1:%d
-            corral.stats_interval: 200ms
-        admin:
-          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(pod, workload, workload, outbound, Ports.free(), appPort, admin, xdsPort, admin, xdsPort);
+    String yaml = AdsBootstrap.node(pod + ".shop", workload + ".shop.svc.cluster.local")
+        .metadata("workload", workload)
+        .metadata("corral.outbound_port", outbound).metadata("corral.inbound_port", Ports.free())
+        .metadata("corral.app_port", appPort).metadata("corral.listen_address", "127.0.0.1")
+        .metadata("corral.admin_address", "127.0.0.1:" + admin)
+        .metadata("corral.stats_address", "127.0.0.1:" + xdsPort).metadata("corral.stats_interval", "200ms")
+        .admin("127.0.0.1", admin).xds("127.0.0.1", xdsPort).yaml();
     track(RawSidecars.start(yaml, admin, outbound, "--concurrency", "2"));
   }
 

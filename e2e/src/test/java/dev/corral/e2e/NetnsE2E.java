@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.e2e.support.AdsBootstrap;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.PodNetwork;
 import dev.corral.e2e.support.PodNetwork.Pod;
@@ -237,42 +238,14 @@ class NetnsE2E {
 
   /** The pod's sidecar, as uid 1337, on the well-known ports; its admin on the pod's address for the test. */
   private static SidecarProcess sidecar(Pod pod, String workload, int xdsPort, boolean fronted) {
-    String yaml = """
-        node:
-          id: %s.shop
-          cluster: %s.shop.svc.cluster.local
-          metadata:
-            workload: %s
-            namespace: shop
-            %s
-            corral.stats_address: %s:%d
-            corral.stats_interval: 500ms
-        admin:
-          address: { socket_address: { address: 0.0.0.0, port_value: 15000 } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: %s, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(pod.name(), workload, workload, fronted ? "corral.app_port: 8080" : "",
-        PodNetwork.GATEWAY, xdsPort, PodNetwork.GATEWAY, xdsPort);
+    AdsBootstrap bootstrap = AdsBootstrap.node(pod.name() + ".shop", workload + ".shop.svc.cluster.local")
+        .metadata("workload", workload).metadata("namespace", "shop");
+    if (fronted) {
+      bootstrap.metadata("corral.app_port", 8080);
+    }
+    String yaml = bootstrap.metadata("corral.stats_address", PodNetwork.GATEWAY + ":" + xdsPort)
+        .metadata("corral.stats_interval", "500ms")
+        .admin("0.0.0.0", 15000).xds(PodNetwork.GATEWAY, xdsPort).yaml();
     List<String> wrapper = PodNetwork.inside(pod, "setpriv", "--reuid=" + PROXY_UID, "--regid=" + PROXY_UID,
         "--clear-groups");
     return SidecarProcess.startWrapped(wrapper, yaml, pod.ip(), 15000, 15001, "--concurrency", "1");

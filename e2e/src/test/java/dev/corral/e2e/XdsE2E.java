@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
+import dev.corral.e2e.support.AdsBootstrap;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.RawSidecars;
@@ -238,33 +239,8 @@ class XdsE2E {
 
   private SidecarProcess bootSidecar() {
     adminPort = Ports.free();
-    String yaml = """
-        node: { id: sidecar-1.default, cluster: e2e }
-        admin:
-          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(adminPort, xdsPort);
+    String yaml = AdsBootstrap.node("sidecar-1.default", "e2e").admin("127.0.0.1", adminPort)
+        .xds("127.0.0.1", xdsPort).yaml();
     return RawSidecars.start(yaml, adminPort, listenerPort, "--concurrency", "2");
   }
 

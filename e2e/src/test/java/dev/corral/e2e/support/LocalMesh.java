@@ -30,44 +30,12 @@ public final class LocalMesh {
     int admin = Ports.free();
     int outbound = Ports.free();
     int inbound = Ports.free();
-    String yaml = """
-        node:
-          id: %s.shop
-          cluster: %s.shop.svc.cluster.local
-          metadata:
-            workload: %s
-            namespace: shop
-            corral.outbound_port: %d
-            corral.inbound_port: %d
-            corral.app_port: %d
-            corral.listen_address: 127.0.0.1
-            corral.stats_address: 127.0.0.1:%d
-            corral.stats_interval: 200ms
-        admin:
-          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(pod, workload, workload, outbound, inbound, appPort, xdsPort, admin, xdsPort);
+    String yaml = AdsBootstrap.node(pod + ".shop", workload + ".shop.svc.cluster.local")
+        .metadata("workload", workload).metadata("namespace", "shop")
+        .metadata("corral.outbound_port", outbound).metadata("corral.inbound_port", inbound)
+        .metadata("corral.app_port", appPort).metadata("corral.listen_address", "127.0.0.1")
+        .metadata("corral.stats_address", "127.0.0.1:" + xdsPort).metadata("corral.stats_interval", "200ms")
+        .admin("127.0.0.1", admin).xds("127.0.0.1", xdsPort).yaml();
     SidecarProcess process = RawSidecars.start(yaml, admin, outbound, "--concurrency", "2");
     return new Sidecar(process, outbound, inbound);
   }

@@ -1,0 +1,80 @@
+package dev.corral.e2e.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The bootstrap of a sidecar that takes everything from the control plane over ADS: its node
+ * (id, cluster, metadata), its admin address, and one static cluster {@code xds} (HTTP/2) to the
+ * control plane. What every local-mode and netns test boots its sidecars with.
+ */
+public final class AdsBootstrap {
+  private final String nodeId;
+  private final String cluster;
+  private final Map<String, String> metadata = new LinkedHashMap<>();
+  private String adminAddress = "127.0.0.1";
+  private int adminPort;
+  private String xdsAddress = "127.0.0.1";
+  private int xdsPort;
+
+  private AdsBootstrap(String nodeId, String cluster) {
+    this.nodeId = nodeId;
+    this.cluster = cluster;
+  }
+
+  public static AdsBootstrap node(String nodeId, String cluster) {
+    return new AdsBootstrap(nodeId, cluster);
+  }
+
+  /** Node metadata, in order (plain scalars). */
+  public AdsBootstrap metadata(String key, Object value) {
+    metadata.put(key, String.valueOf(value));
+    return this;
+  }
+
+  public AdsBootstrap admin(String address, int port) {
+    this.adminAddress = address;
+    this.adminPort = port;
+    return this;
+  }
+
+  public AdsBootstrap xds(String address, int port) {
+    this.xdsAddress = address;
+    this.xdsPort = port;
+    return this;
+  }
+
+  public String yaml() {
+    StringBuilder node = new StringBuilder("node:\n  id: " + nodeId + "\n  cluster: " + cluster + "\n");
+    if (!metadata.isEmpty()) {
+      node.append("  metadata:\n");
+      metadata.forEach((k, v) -> node.append("    ").append(k).append(": ").append(v).append('\n'));
+    }
+    return node + """
+        admin:
+          address: { socket_address: { address: %s, port_value: %d } }
+        static_resources:
+          clusters:
+          - name: xds
+            type: STATIC
+            connect_timeout: 1s
+            typed_extension_protocol_options:
+              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
+                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
+                explicit_http_config: { http2_protocol_options: {} }
+            load_assignment:
+              cluster_name: xds
+              endpoints:
+              - lb_endpoints:
+                - endpoint: { address: { socket_address: { address: %s, port_value: %d } } }
+        dynamic_resources:
+          ads_config:
+            api_type: GRPC
+            transport_api_version: V3
+            grpc_services:
+            - envoy_grpc: { cluster_name: xds }
+          lds_config: { ads: {}, resource_api_version: V3 }
+          cds_config: { ads: {}, resource_api_version: V3 }
+        """.formatted(adminAddress, adminPort, xdsAddress, xdsPort);
+  }
+}
