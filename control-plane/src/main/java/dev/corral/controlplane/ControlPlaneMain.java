@@ -1,6 +1,5 @@
 package dev.corral.controlplane;
 
-import dev.corral.api.WellKnown;
 import dev.corral.controlplane.http.ApiServer;
 import dev.corral.controlplane.local.LocalModelSource;
 import dev.corral.controlplane.model.SourceProblem;
@@ -18,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,21 +36,8 @@ public final class ControlPlaneMain implements Callable<Integer> {
       description = "Folder of manifests: Service, EndpointSlice, BalancePolicy, CachePolicy, CollapsePolicy.")
   Path local;
 
-  @Option(names = "--xds-port", defaultValue = "" + WellKnown.CONTROL_PLANE_ADS_PORT,
-      description = "ADS and stats gRPC port (default: ${DEFAULT-VALUE}).")
-  int xdsPort;
-
-  @Option(names = "--http-port", defaultValue = "" + WellKnown.CONTROL_PLANE_HTTP_PORT,
-      description = "HTTP API port: /api/v1/stats, /api/v1/policies, /api/v1/xds, /api/v1/problems, /api/v1/info, /metrics (default: ${DEFAULT-VALUE}).")
-  int httpPort;
-
-  @Option(names = "--address", defaultValue = "0.0.0.0",
-      description = "Address both servers bind (default: ${DEFAULT-VALUE}).")
-  String address;
-
-  @Option(names = "--drain-time-s", defaultValue = "5",
-      description = "On SIGTERM, how long open ADS streams get before they are cut (default: ${DEFAULT-VALUE}).")
-  int drainSeconds;
+  @Mixin
+  ServerOptions server = new ServerOptions();
 
   @Option(names = "--stats-window-s", defaultValue = "30",
       description = "Sliding window of the per-service stats (default: ${DEFAULT-VALUE}).")
@@ -67,8 +54,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
       return 2;
     }
     LocalModelSource source = LocalModelSource.create(local);
-    ControlPlane controlPlane = ControlPlane.builder(source)
-        .address(address).xdsPort(xdsPort).httpPort(httpPort)
+    ControlPlane controlPlane = server.applyTo(ControlPlane.builder(source))
         .statsWindow(Duration.ofSeconds(statsWindowSeconds))
         .mode("local", local.toAbsolutePath().toString())
         .build()
@@ -90,7 +76,7 @@ public final class ControlPlaneMain implements Callable<Integer> {
     stop.await();
     log.info("corral control-plane: draining");
     problems.shutdownNow();
-    controlPlane.drain(Duration.ofSeconds(Math.max(0, drainSeconds)));
+    controlPlane.drain(server.drainTime());
     log.info("corral control-plane: stopped");
     return 0;
   }

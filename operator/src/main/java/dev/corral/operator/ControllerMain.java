@@ -1,6 +1,7 @@
 package dev.corral.operator;
 
 import dev.corral.api.WellKnown;
+import dev.corral.controlplane.ServerOptions;
 import dev.corral.operator.inject.InjectionConfig;
 import dev.corral.operator.inject.SidecarDefaults;
 import dev.corral.operator.inject.WebhookServer;
@@ -11,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -42,21 +43,12 @@ public final class ControllerMain implements Callable<Integer> {
       description = "Watch only this namespace (default: every namespace).")
   @Nullable String namespace;
 
-  @Option(names = "--xds-port", defaultValue = "" + WellKnown.CONTROL_PLANE_ADS_PORT,
-      description = "ADS and stats gRPC port (default: ${DEFAULT-VALUE}).")
-  int xdsPort;
-
-  @Option(names = "--http-port", defaultValue = "" + WellKnown.CONTROL_PLANE_HTTP_PORT,
-      description = "HTTP API port: /api/v1/stats, /api/v1/xds, /api/v1/problems, /api/v1/leader, /metrics (default: ${DEFAULT-VALUE}).")
-  int httpPort;
+  @Mixin
+  ServerOptions server = new ServerOptions();
 
   @Option(names = "--webhook-port", defaultValue = "" + WellKnown.INJECTION_WEBHOOK_PORT,
       description = "Sidecar injection webhook port, HTTPS (default: ${DEFAULT-VALUE}).")
   int webhookPort;
-
-  @Option(names = "--address", defaultValue = "0.0.0.0",
-      description = "Address the servers bind (default: ${DEFAULT-VALUE}).")
-  String address;
 
   @Option(names = "--lease-name", defaultValue = "corral-controller",
       description = "Name of the coordination.k8s.io Lease the replicas elect a leader with (default: ${DEFAULT-VALUE}).")
@@ -89,10 +81,6 @@ public final class ControllerMain implements Callable<Integer> {
           + " (default: generate a certificate, share it through Secret corral-webhook-tls and patch the caBundle).")
   @Nullable Path certDir;
 
-  @Option(names = "--drain-time-s", defaultValue = "5",
-      description = "On SIGTERM, how long open ADS streams get before they are cut (default: ${DEFAULT-VALUE}).")
-  int drainSeconds;
-
   public static void main(String[] args) {
     System.exit(new CommandLine(new ControllerMain()).execute(args));
   }
@@ -107,7 +95,7 @@ public final class ControllerMain implements Callable<Integer> {
     String id = identity != null ? identity : ownIdentity();
     Controller controller = Controller.builder(client, LeaderElection.Options.of(leaseNs, leaseName, id))
         .namespace(namespace)
-        .address(address).xdsPort(xdsPort).httpPort(httpPort)
+        .address(server.address()).xdsPort(server.xdsPort()).httpPort(server.httpPort())
         .build();
     log.info("corral controller: {} watching {}; lease {}/{}", id, namespace == null ? "every namespace" : namespace,
         leaseNs, leaseName);
@@ -127,12 +115,12 @@ public final class ControllerMain implements Callable<Integer> {
     controller.start();
     started.set(true);
     WebhookServer webhook = WebhookServer.start(client, injection, new WebhookServer.Options(
-        new InetSocketAddress(address, webhookPort), webhookService, ownNs, webhookConfiguration,
+        new InetSocketAddress(server.address(), webhookPort), webhookService, ownNs, webhookConfiguration,
         certDir, List.of()));
     stop.await();
     log.info("corral controller: draining");
     webhook.close();
-    controller.drain(Duration.ofSeconds(Math.max(0, drainSeconds)));
+    controller.drain(server.drainTime());
     client.close();
     log.info("corral controller: stopped");
     return 0;
