@@ -22,8 +22,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Computes every policy's {@code Accepted} and {@code Programmed} conditions (API.md), the one
- * place both local mode's API and the operator's status writer take them from.
+ * Computes every policy's {@code Accepted} and {@code Programmed} conditions (API.md) for the
+ * control plane's {@code /api/v1/policies} (and corralctl). The operator's status writer has its
+ * own computation ({@code dev.corral.operator.status.PolicyConditions}); merging the two is open.
  *
  * <ul>
  *   <li>Accepted: {@code Invalid} when the source reports a problem with the object (its last good
@@ -32,8 +33,8 @@ import java.util.regex.Pattern;
  *       else {@code Accepted}.
  *   <li>Programmed: {@code Rejected} when a sidecar NACKed a resource the policy shaped;
  *       {@code Pending} while a change is being published or some connected sidecar has not ACKed
- *       the latest version, when the policy is not in force, or when no xDS resource carries it
- *       (the translation does not cover its kind yet); else {@code Programmed}.
+ *       the latest version, when the policy is not in force, or when no xDS resource carries it;
+ *       else {@code Programmed}.
  * </ul>
  */
 public final class PolicyStatuses {
@@ -61,7 +62,7 @@ public final class PolicyStatuses {
   /**
    * As above, with the ids ({@code namespace/Kind/name}) of the policies the translation carries
    * into xDS: a policy in force but not among them cannot be Programmed (Pending, and the message
-   * says so): today, CachePolicy and CollapsePolicy, whose filters are not translated yet.
+   * says so).
    */
   public static List<PolicyState> compute(MeshModel model, List<SourceProblem> problems, XdsSync xds,
       Set<String> translated) {
