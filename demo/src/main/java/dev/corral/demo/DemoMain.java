@@ -1,6 +1,7 @@
 package dev.corral.demo;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.corral.api.AdsBootstrap;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -279,43 +280,12 @@ public final class DemoMain implements Callable<Integer> {
   /** A sidecar's bootstrap: ADS from the control plane, its loopback ports in the node metadata (docs/local-mode.md). */
   static String bootstrap(String pod, int outbound, int inbound, int admin, int app, int xdsPort) {
     String workload = pod.substring(0, pod.lastIndexOf('-'));
-    return """
-        node:
-          id: %s.shop
-          cluster: %s.shop.svc.cluster.local
-          metadata:
-            workload: %s
-            corral.outbound_port: %d
-            corral.inbound_port: %d
-            corral.app_port: %d
-            corral.listen_address: 127.0.0.1
-            corral.stats_address: 127.0.0.1:%d
-            corral.stats_interval: 1s
-        admin:
-          address: { socket_address: { address: 127.0.0.1, port_value: %d } }
-        static_resources:
-          clusters:
-          - name: xds
-            type: STATIC
-            connect_timeout: 1s
-            typed_extension_protocol_options:
-              envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
-                "@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions
-                explicit_http_config: { http2_protocol_options: {} }
-            load_assignment:
-              cluster_name: xds
-              endpoints:
-              - lb_endpoints:
-                - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: %d } } }
-        dynamic_resources:
-          ads_config:
-            api_type: GRPC
-            transport_api_version: V3
-            grpc_services:
-            - envoy_grpc: { cluster_name: xds }
-          lds_config: { ads: {}, resource_api_version: V3 }
-          cds_config: { ads: {}, resource_api_version: V3 }
-        """.formatted(pod, workload, workload, outbound, inbound, app, xdsPort, admin, xdsPort);
+    return AdsBootstrap.node(pod + ".shop", workload + ".shop.svc.cluster.local")
+        .metadata("workload", workload)
+        .metadata("corral.outbound_port", outbound).metadata("corral.inbound_port", inbound)
+        .metadata("corral.app_port", app).metadata("corral.listen_address", "127.0.0.1")
+        .metadata("corral.stats_address", "127.0.0.1:" + xdsPort).metadata("corral.stats_interval", "1s")
+        .admin("127.0.0.1", admin).xds("127.0.0.1", xdsPort).yaml();
   }
 
   static Duration parseDuration(String text) {

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.api.AdsBootstrap;
 import dev.corral.cli.Corralctl;
-import dev.corral.e2e.support.AdsBootstrap;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;

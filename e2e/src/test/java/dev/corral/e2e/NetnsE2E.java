@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corral.e2e.support.AdsBootstrap;
+import dev.corral.api.AdsBootstrap;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.PodNetwork;
 import dev.corral.e2e.support.PodNetwork.Pod;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
-import dev.corral.e2e.support.AdsBootstrap;
+import dev.corral.api.AdsBootstrap;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.RawSidecars;

@@ -1,5 +1,6 @@
 package dev.corral.e2e.support;
 
+import dev.corral.api.AdsBootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

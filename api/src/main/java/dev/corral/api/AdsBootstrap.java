@@ -1,4 +1,4 @@
-package dev.corral.e2e.support;
+package dev.corral.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The bootstrap of a sidecar that takes everything from the control plane over ADS: its node
  * (id, cluster, metadata), its admin address, and one static cluster {@code xds} (HTTP/2) to the
- * control plane. What every local-mode and netns test boots its sidecars with.
+ * control plane. What the demo's and the tests' local sidecars boot with (docs/local-mode.md).
  */
 public final class AdsBootstrap {
   private final String nodeId;
