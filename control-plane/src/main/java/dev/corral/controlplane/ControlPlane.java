@@ -20,6 +20,7 @@ import dev.corral.controlplane.stats.StatsJson;
 import dev.corral.controlplane.stats.StatsMetrics;
 import dev.corral.controlplane.stats.StatsServiceImpl;
 import dev.corral.controlplane.translate.PlacementFilters;
+import dev.corral.controlplane.translate.PolicyIndex;
 import dev.corral.controlplane.xds.AckTracker;
 import dev.corral.controlplane.xds.SnapshotPublisher;
 import dev.corral.controlplane.xds.XdsMetrics;
@@ -225,10 +226,18 @@ public final class ControlPlane implements AutoCloseable {
    * @param current those that ACKed, for every xDS type they were sent, the versions their group
    *     serves, translated from {@code model} or a later one
    * @param rejected policies some sidecar rejects, by policy id ({@code namespace/Kind/name})
+   * @param translated the ids of the policies the xDS resources of {@code model} carry
    */
-  public record Sync(MeshModel model, int sidecars, int current, Map<String, AckTracker.Nack> rejected) {
+  public record Sync(MeshModel model, int sidecars, int current, Map<String, AckTracker.Nack> rejected,
+      Set<String> translated) {
     public Sync {
       rejected = Map.copyOf(rejected);
+      translated = Set.copyOf(translated);
+    }
+
+    /** With {@code translated} worked out from {@code model}. */
+    public Sync(MeshModel model, int sidecars, int current, Map<String, AckTracker.Nack> rejected) {
+      this(model, sidecars, current, rejected, PolicyIndex.of(model).policyIds());
     }
   }
 

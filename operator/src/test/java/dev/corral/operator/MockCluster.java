@@ -157,11 +157,23 @@ final class MockCluster {
     return client.resources(BalancePolicy.class).inNamespace(ns).resource(p).create();
   }
 
+  /**
+   * Edits the spec as {@code kubectl edit} does: read, change, write with the read resourceVersion,
+   * and on a 409 (the controller patched the status in between) read again and retry.
+   */
   BalancePolicy updateBalancePolicy(String ns, String name, java.util.function.Consumer<BalancePolicySpec> change) {
-    return client.resources(BalancePolicy.class).inNamespace(ns).withName(name).edit(p -> {
-      change.accept(p.getSpec());
-      return p;
-    });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.resources(BalancePolicy.class).inNamespace(ns).withName(name).edit(p -> {
+          change.accept(p.getSpec());
+          return p;
+        });
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Nullable BalancePolicy getBalancePolicy(String ns, String name) {

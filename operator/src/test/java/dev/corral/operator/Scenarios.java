@@ -11,7 +11,6 @@ import dev.corral.controlplane.model.ServiceKey;
 import dev.corral.controlplane.translate.Names;
 import dev.corral.controlplane.xds.XdsType;
 import dev.corral.operator.MockCluster.Ep;
-import dev.corral.operator.status.PolicyConditions;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -57,10 +56,10 @@ final class Scenarios {
       await().atMost(WAIT).untilAsserted(() -> {
         BalancePolicy p = k8s.getBalancePolicy(ns, "images");
         assertThat(p.getStatus().getObservedGeneration()).isEqualTo(p.getMetadata().getGeneration());
-        assertCondition(k8s.condition(ns, "images", PolicyConditions.ACCEPTED), "True", "Accepted");
-        assertCondition(k8s.condition(ns, "images", PolicyConditions.PROGRAMMED), "True", "Programmed");
+        assertCondition(k8s.condition(ns, "images", "Accepted"), "True", "Accepted");
+        assertCondition(k8s.condition(ns, "images", "Programmed"), "True", "Programmed");
       });
-      String acceptedSince = k8s.condition(ns, "images", PolicyConditions.ACCEPTED).getLastTransitionTime();
+      String acceptedSince = k8s.condition(ns, "images", "Accepted").getLastTransitionTime();
       String cdsBefore = sidecar.version(XdsType.CDS);
 
       BalancePolicy updated = k8s.updateBalancePolicy(ns, "images", s -> s.setAlgorithm(Algorithm.RANDOM));
@@ -73,13 +72,13 @@ final class Scenarios {
       await().atMost(WAIT).untilAsserted(() -> {
         BalancePolicy p = k8s.getBalancePolicy(ns, "images");
         assertThat(p.getStatus().getObservedGeneration()).isEqualTo(generation);
-        Condition accepted = k8s.condition(ns, "images", PolicyConditions.ACCEPTED);
+        Condition accepted = k8s.condition(ns, "images", "Accepted");
         assertCondition(accepted, "True", "Accepted");
         assertThat(accepted.getObservedGeneration()).isEqualTo(generation);
-        assertCondition(k8s.condition(ns, "images", PolicyConditions.PROGRAMMED), "True", "Programmed");
+        assertCondition(k8s.condition(ns, "images", "Programmed"), "True", "Programmed");
       });
       // Accepted stayed True: its transition time did not move.
-      assertThat(k8s.condition(ns, "images", PolicyConditions.ACCEPTED).getLastTransitionTime()).isEqualTo(acceptedSince);
+      assertThat(k8s.condition(ns, "images", "Accepted").getLastTransitionTime()).isEqualTo(acceptedSince);
     }
   }
 
@@ -96,15 +95,15 @@ final class Scenarios {
       k8s.balancePolicy(ns, "images", MockCluster.balance("images", Algorithm.LEAST_REQUEST));
       String name = cluster(ns, "images", 80);
       await().atMost(WAIT).untilAsserted(() ->
-          assertCondition(k8s.condition(ns, "images", PolicyConditions.ACCEPTED), "True", "Accepted"));
+          assertCondition(k8s.condition(ns, "images", "Accepted"), "True", "Accepted"));
 
       // RingHash needs hashOn: the schema's CEL rule refuses it at apply time; the validator too.
       k8s.updateBalancePolicy(ns, "images", s -> s.setAlgorithm(Algorithm.RING_HASH));
       await().atMost(WAIT).untilAsserted(() -> {
-        Condition accepted = k8s.condition(ns, "images", PolicyConditions.ACCEPTED);
+        Condition accepted = k8s.condition(ns, "images", "Accepted");
         assertCondition(accepted, "False", "Invalid");
         assertThat(accepted.getMessage()).contains("spec.hashOn").contains("generation 1 stays in force");
-        assertCondition(k8s.condition(ns, "images", PolicyConditions.PROGRAMMED), "False", "Pending");
+        assertCondition(k8s.condition(ns, "images", "Programmed"), "False", "Pending");
         assertThat(k8s.getBalancePolicy(ns, "images").getStatus().getObservedGeneration()).isEqualTo(2);
         assertThat(eventReasons(k8s, ns, "images")).contains("Accepted", "Invalid");
       });
@@ -128,8 +127,8 @@ final class Scenarios {
       // Named to sort first: the winner must come from age, not from the name.
       k8s.balancePolicy(ns, "a-newer", MockCluster.balance("images", Algorithm.RANDOM));
       await().atMost(WAIT).untilAsserted(() -> {
-        assertCondition(k8s.condition(ns, "first", PolicyConditions.ACCEPTED), "True", "Accepted");
-        Condition loser = k8s.condition(ns, "a-newer", PolicyConditions.ACCEPTED);
+        assertCondition(k8s.condition(ns, "first", "Accepted"), "True", "Accepted");
+        Condition loser = k8s.condition(ns, "a-newer", "Accepted");
         assertCondition(loser, "False", "Conflicted");
         assertThat(loser.getMessage()).contains("BalancePolicy " + ns + "/first");
       });
@@ -145,10 +144,10 @@ final class Scenarios {
       k8s.service(ns, "images", 80);
       k8s.balancePolicy(ns, "images", MockCluster.balance("images", Algorithm.LEAST_REQUEST));
       await().atMost(WAIT).untilAsserted(() ->
-          assertCondition(k8s.condition(ns, "images", PolicyConditions.ACCEPTED), "True", "Accepted"));
+          assertCondition(k8s.condition(ns, "images", "Accepted"), "True", "Accepted"));
       k8s.client.services().inNamespace(ns).withName("images").delete();
       await().atMost(WAIT).untilAsserted(() -> {
-        Condition accepted = k8s.condition(ns, "images", PolicyConditions.ACCEPTED);
+        Condition accepted = k8s.condition(ns, "images", "Accepted");
         assertCondition(accepted, "False", "TargetNotFound");
         assertThat(accepted.getMessage()).contains("Service " + ns + "/images");
       });
@@ -192,7 +191,7 @@ final class Scenarios {
       k8s.service(ns, "images", 80);
       k8s.balancePolicy(ns, "images", MockCluster.balance("images", Algorithm.LEAST_REQUEST));
       await().atMost(WAIT).untilAsserted(() -> {
-        assertCondition(k8s.condition(ns, "images", PolicyConditions.ACCEPTED), "True", "Accepted");
+        assertCondition(k8s.condition(ns, "images", "Accepted"), "True", "Accepted");
         for (Controller c : List.of(a, b)) {
           assertThat(c.controlPlane().model().policyFor(PolicyKind.BALANCE, ServiceKey.of(ns, "images"))).isPresent();
         }
@@ -202,8 +201,11 @@ final class Scenarios {
       assertThat(follower.election().isLeader()).isFalse();
       assertThat(k8s.client.leases().inNamespace(MockCluster.LEASE_NAMESPACE).withName(MockCluster.LEASE_NAME).get()
           .getSpec().getHolderIdentity()).isEqualTo(leader.election().identity());
-      assertThat(leader.status().writes()).isPositive();
-      assertThat(leader.status().events()).isPositive();
+      // The status patch is visible before the leader's pass records its event: wait for both.
+      await().atMost(WAIT).untilAsserted(() -> {
+        assertThat(leader.status().writes()).isPositive();
+        assertThat(leader.status().events()).isPositive();
+      });
       assertThat(follower.status().writes()).isZero();
       assertThat(follower.status().events()).isZero();
 
@@ -235,13 +237,13 @@ final class Scenarios {
           "targetRef", Map.of("kind", "Service", "name", "images"), "healthyPanicThreshold", "lots",
           "fromTheFuture", true));
       await().atMost(WAIT).untilAsserted(() -> {
-        assertThat(k8s.condition(PolicyKind.CACHE, ns, "cache", PolicyConditions.ACCEPTED))
+        assertThat(k8s.condition(PolicyKind.CACHE, ns, "cache", "Accepted"))
             .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
             .extracting(Condition::getMessage).asString().contains("spec.maxObjectSize");
-        assertThat(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", PolicyConditions.ACCEPTED))
+        assertThat(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", "Accepted"))
             .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
             .extracting(Condition::getMessage).asString().contains("spec.methods[1]").contains("POST");
-        assertThat(k8s.condition(PolicyKind.BALANCE, ns, "unbindable", PolicyConditions.ACCEPTED))
+        assertThat(k8s.condition(PolicyKind.BALANCE, ns, "unbindable", "Accepted"))
             .satisfies(cond -> assertCondition(cond, "False", "Invalid"))
             .extracting(Condition::getMessage).asString().contains("spec.healthyPanicThreshold");
       });
@@ -251,8 +253,8 @@ final class Scenarios {
       k8s.generic(PolicyKind.COLLAPSE, ns, "collapse", Map.of(
           "targetRef", Map.of("kind", "Service", "name", "images"), "methods", List.of("GET")));
       await().atMost(WAIT).untilAsserted(() -> {
-        assertCondition(k8s.condition(PolicyKind.CACHE, ns, "cache", PolicyConditions.ACCEPTED), "True", "Accepted");
-        assertCondition(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", PolicyConditions.ACCEPTED), "True", "Accepted");
+        assertCondition(k8s.condition(PolicyKind.CACHE, ns, "cache", "Accepted"), "True", "Accepted");
+        assertCondition(k8s.condition(PolicyKind.COLLAPSE, ns, "collapse", "Accepted"), "True", "Accepted");
       });
       assertThat(c.controlPlane().model().policyFor(PolicyKind.COLLAPSE, ServiceKey.of(ns, "images"))).isPresent();
     }

@@ -10,7 +10,6 @@ import dev.corral.controlplane.model.Policy;
 import dev.corral.controlplane.model.PolicyKind;
 import dev.corral.controlplane.model.SourceProblem;
 import dev.corral.controlplane.translate.PolicyIndex;
-import dev.corral.controlplane.xds.AckTracker.Nack;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,30 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Computes every policy's {@code Accepted} and {@code Programmed} conditions (API.md) for the
- * control plane's {@code /api/v1/policies} (and corralctl). The operator's status writer has its
- * own computation ({@code dev.corral.operator.status.PolicyConditions}); merging the two is open.
- *
- * <ul>
- *   <li>Accepted: {@code Invalid} when the source reports a problem with the object (its last good
- *       version, if any, stays in force); {@code Conflicted} when an older policy of the same kind
- *       targets the same Service; {@code TargetNotFound} when the Service is not in the model;
- *       else {@code Accepted}.
- *   <li>Programmed: {@code Rejected} when a sidecar NACKed a resource the policy shaped;
- *       {@code Pending} while a change is being published or some connected sidecar has not ACKed
- *       the latest version, when the policy is not in force, or when no xDS resource carries it;
- *       else {@code Programmed}.
- * </ul>
+ * Every policy's {@code Accepted} and {@code Programmed} conditions (API.md) for the control
+ * plane's {@code /api/v1/policies} (and corralctl): what the model source reported and where the
+ * sidecars stand, put through the rules of {@link PolicyConditions}, which the operator's status
+ * writer uses too.
  */
 public final class PolicyStatuses {
-  public static final String REASON_ACCEPTED = "Accepted";
-  public static final String REASON_INVALID = "Invalid";
-  public static final String REASON_CONFLICTED = "Conflicted";
-  public static final String REASON_TARGET_NOT_FOUND = "TargetNotFound";
-  public static final String REASON_PROGRAMMED = "Programmed";
-  public static final String REASON_PENDING = "Pending";
-  public static final String REASON_REJECTED = "Rejected";
-
   /** {@code BalancePolicy shop/images}: how sources name objects in problems. */
   private static final Pattern OBJECT = Pattern.compile("(\\w+Policy) ([^/\\s]+)/(\\S+)");
 
@@ -77,77 +58,30 @@ public final class PolicyStatuses {
         problemsById.computeIfAbsent(m.group(2) + "/" + m.group(1) + "/" + m.group(3), k -> new ArrayList<>()).add(p);
       }
     }
-    Map<String, Policy<?>> winners = new LinkedHashMap<>();
-    for (PolicyKind<?> kind : PolicyKind.all()) {
-      for (var a : model.attachments(kind)) {
-        winners.put(a.service().toString() + "/" + kind.kind(), a.winner());
-      }
-    }
-
+    int sidecars = xds.sidecars().size();
+    PolicyConditions.Rollout rollout = new PolicyConditions.Rollout(
+        xds.publishing() ? "a change is being published" : null, sidecars, sidecars - xds.behind().size());
     List<PolicyState> out = new ArrayList<>();
     for (List<Policy<?>> ofKind : model.policies().values()) {
       for (Policy<?> p : ofKind) {
         String id = p.namespace() + "/" + p.kind().kind() + "/" + p.name();
-        Condition accepted = accepted(model, p, winners, problemsById.remove(id));
-        boolean inForce = winners.get(p.target() + "/" + p.kind().kind()) == p
-            && model.services().containsKey(p.target());
+        List<SourceProblem> refused = problemsById.remove(id);
+        Condition accepted = PolicyConditions.accepted(refused == null ? null : describe(refused), p, model);
+        Condition programmed = PolicyConditions.programmed(accepted, translated.contains(id),
+            xds.rejectedPolicies().get(id), rollout);
         out.add(new PolicyState(p.kind().kind(), p.namespace(), p.name(), p.generation(),
-            p.target().name(), summary(p), accepted, programmed(id, inForce, translated.contains(id), xds)));
+            p.target().name(), summary(p), accepted, programmed));
       }
     }
     problemsById.forEach((id, list) -> {
       String[] parts = id.split("/", 3);
-      out.add(new PolicyState(parts[1], parts[0], parts[2], 0, null, "",
-          Condition.isFalse(Condition.ACCEPTED, REASON_INVALID, describe(list)),
-          Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING, "not in force: the policy is not accepted")));
+      Condition accepted = PolicyConditions.accepted(describe(list), null, model);
+      out.add(new PolicyState(parts[1], parts[0], parts[2], 0, null, "", accepted,
+          PolicyConditions.programmed(accepted, false, null, rollout)));
     });
     out.sort(Comparator.comparing(PolicyState::namespace).thenComparing(PolicyState::kind)
         .thenComparing(PolicyState::name));
     return out;
-  }
-
-  private static Condition accepted(MeshModel model, Policy<?> p, Map<String, Policy<?>> winners,
-      List<SourceProblem> problems) {
-    if (problems != null) {
-      return Condition.isFalse(Condition.ACCEPTED, REASON_INVALID,
-          describe(problems) + " (the last good version stays in force)");
-    }
-    Policy<?> winner = winners.get(p.target() + "/" + p.kind().kind());
-    if (winner != null && winner != p) {
-      return Condition.isFalse(Condition.ACCEPTED, REASON_CONFLICTED,
-          "%s is older and targets the same Service".formatted(winner.displayName()));
-    }
-    if (!model.services().containsKey(p.target())) {
-      return Condition.isFalse(Condition.ACCEPTED, REASON_TARGET_NOT_FOUND,
-          "Service %s not found".formatted(p.target()));
-    }
-    return Condition.isTrue(Condition.ACCEPTED, REASON_ACCEPTED, "");
-  }
-
-  private static Condition programmed(String id, boolean inForce, boolean translated, XdsSync xds) {
-    if (!inForce) {
-      return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING, "not in force: the policy is not accepted");
-    }
-    if (!translated) {
-      return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING,
-          "no xDS resource carries this policy yet");
-    }
-    Nack nack = xds.rejectedPolicies().get(id);
-    if (nack != null) {
-      return Condition.isFalse(Condition.PROGRAMMED, REASON_REJECTED,
-          "a sidecar rejected version %s: %s".formatted(nack.version(), nack.message()));
-    }
-    if (xds.publishing()) {
-      return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING, "a change is being published");
-    }
-    int behind = xds.behind().size();
-    int total = xds.sidecars().size();
-    if (behind > 0) {
-      return Condition.isFalse(Condition.PROGRAMMED, REASON_PENDING,
-          "%d of %d sidecars have not ACKed the latest version".formatted(behind, total));
-    }
-    return Condition.isTrue(Condition.PROGRAMMED, REASON_PROGRAMMED,
-        total == 0 ? "no sidecar is connected" : "ACKed by %d sidecar%s".formatted(total, total == 1 ? "" : "s"));
   }
 
   private static String describe(List<SourceProblem> problems) {

@@ -65,10 +65,11 @@ class PolicyStatusesTest {
     List<PolicyState> states = PolicyStatuses.compute(model(balance("images", "2026-01-01T00:00:00Z", IMAGES)),
         List.of(), xds(List.of(sidecar("a.shop", "c2"), sidecar("b.shop", "c1")), Map.of()));
     assertThat(only(states, "images").programmed())
-        .isEqualTo(new Condition("Programmed", "False", "Pending", "1 of 2 sidecars have not ACKed the latest version"));
+        .isEqualTo(new Condition("Programmed", "False", "Pending", "ACKed by 1 of 2 sidecars"));
     List<PolicyState> publishing = PolicyStatuses.compute(model(balance("images", "2026-01-01T00:00:00Z", IMAGES)),
         List.of(), XdsSync.of(List.of(), Map.of(), group -> LATEST, true));
-    assertThat(only(publishing, "images").programmed().reason()).isEqualTo("Pending");
+    assertThat(only(publishing, "images").programmed())
+        .isEqualTo(new Condition("Programmed", "False", "Pending", "a change is being published"));
   }
 
   @Test
@@ -100,7 +101,7 @@ class PolicyStatusesTest {
     assertThat(only(states, "older").accepted().holds()).isTrue();
     PolicyState newer = only(states, "newer");
     assertThat(newer.accepted()).isEqualTo(new Condition("Accepted", "False", "Conflicted",
-        "BalancePolicy shop/older is older and targets the same Service"));
+        "BalancePolicy shop/older is older and already targets Service shop/images; only one BalancePolicy per Service is in force"));
     assertThat(newer.programmed().holds()).isFalse();
   }
 
@@ -118,5 +119,21 @@ class PolicyStatusesTest {
     assertThat(broken.accepted()).isEqualTo(new Condition("Accepted", "False", "Invalid",
         "shop/broken.yaml:7: spec.hashOn: required for RingHash"));
     assertThat(broken.target()).isNull();
+  }
+
+  @Test
+  void aPolicyNoResourceCarriesIsPendingAndAnInvalidEditKeepsTheLastGoodGeneration() {
+    Policy<BalancePolicySpec> images = balance("images", "2026-01-01T00:00:00Z", IMAGES);
+    List<PolicyState> untranslated = PolicyStatuses.compute(model(images), List.of(),
+        xds(List.of(sidecar("a.shop", "c2")), Map.of()), Set.of());
+    assertThat(only(untranslated, "images").programmed())
+        .isEqualTo(new Condition("Programmed", "False", "Pending", "no xDS resource carries this policy yet"));
+    List<PolicyState> edited = PolicyStatuses.compute(model(images),
+        List.of(new SourceProblem("shop/images.yaml", "BalancePolicy shop/images", 4, "spec.algorithm", "unknown: Fastest")),
+        xds(List.of(sidecar("a.shop", "c2")), Map.of()));
+    assertThat(only(edited, "images").accepted()).isEqualTo(new Condition("Accepted", "False", "Invalid",
+        "shop/images.yaml:4: spec.algorithm: unknown: Fastest (generation 3 stays in force)"));
+    assertThat(only(edited, "images").programmed())
+        .isEqualTo(new Condition("Programmed", "False", "Pending", "not programmed: the policy is not accepted (Invalid)"));
   }
 }

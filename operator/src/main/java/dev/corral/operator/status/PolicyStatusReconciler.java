@@ -8,10 +8,10 @@ import dev.corral.api.WellKnown;
 import dev.corral.api.v1alpha1.PolicyStatus;
 import dev.corral.controlplane.ControlPlane;
 import dev.corral.controlplane.model.MeshModel;
-import dev.corral.operator.status.PolicyConditions.Verdict;
 import dev.corral.operator.watch.KubernetesModelSource;
 import dev.corral.operator.watch.ObservedPolicy;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.corral.controlplane.status.Condition;
+import dev.corral.controlplane.status.PolicyConditions;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes every policy's status: after each rebuild of the {@link KubernetesModelSource} and every
  * {@code interval} (so that {@code Programmed} follows the sidecars' ACKs), on one thread, and
- * only while {@code isLeader} says so. Each policy whose desired status ({@link PolicyConditions})
+ * only while {@code isLeader} says so. Each policy whose desired status ({@link DesiredStatus})
  * differs from the one it carries gets one patch on its {@code status} subresource that sets the
  * status only ({@code observedGeneration} and the conditions; a JSON patch {@code add /status},
  * which replaces the whole status: a merge patch would do the same on a real API server, but the
@@ -157,18 +157,18 @@ public final class PolicyStatusReconciler implements AutoCloseable {
   }
 
   private void reconcile(ObservedPolicy p, MeshModel model, ControlPlane.Sync now) {
-    Verdict accepted = PolicyConditions.accepted(p, model);
-    Verdict programmed = PolicyConditions.programmed(p, accepted, now);
+    Condition accepted = DesiredStatus.accepted(p, model);
+    Condition programmed = DesiredStatus.programmed(p, accepted, now);
     PolicyStatus base = p.status();
     PolicyStatus mine = written.get(p.uid());
-    if (mine != null && PolicyConditions.same(mine, base)) {
+    if (mine != null && DesiredStatus.same(mine, base)) {
       written.remove(p.uid()); // the cache caught up with our last write
       mine = null;
     }
     // Until it does, our own last write is the newer truth.
     PolicyStatus current = mine != null ? mine : base;
-    PolicyStatus desired = PolicyConditions.status(p.generation(), List.of(accepted, programmed), current, clock.instant());
-    if (PolicyConditions.same(desired, current)) {
+    PolicyStatus desired = DesiredStatus.status(p.generation(), List.of(accepted, programmed), current, clock.instant());
+    if (DesiredStatus.same(desired, current)) {
       return;
     }
     patchStatus(p, desired);
@@ -192,17 +192,17 @@ public final class PolicyStatusReconciler implements AutoCloseable {
         .patch(PatchContext.of(PatchType.JSON), patch);
   }
 
-  private void recordEvents(ObservedPolicy p, @Nullable PolicyStatus before, Verdict accepted, Verdict programmed) {
-    Condition was = PolicyConditions.find(before, PolicyConditions.ACCEPTED);
+  private void recordEvents(ObservedPolicy p, @Nullable PolicyStatus before, Condition accepted, Condition programmed) {
+    var was = DesiredStatus.find(before, Condition.ACCEPTED);
     if (was == null || !accepted.reason().equals(was.getReason())) {
-      event(p, accepted.status() ? "Normal" : "Warning", accepted.reason(),
-          accepted.status() ? "accepted (generation " + p.generation() + ")" : accepted.message());
+      event(p, accepted.holds() ? "Normal" : "Warning", accepted.reason(),
+          accepted.holds() ? "accepted (generation " + p.generation() + ")" : accepted.message());
     }
-    Condition wasProgrammed = PolicyConditions.find(before, PolicyConditions.PROGRAMMED);
+    var wasProgrammed = DesiredStatus.find(before, Condition.PROGRAMMED);
     boolean programmedChanged = wasProgrammed == null || !programmed.reason().equals(wasProgrammed.getReason());
     if (programmedChanged && (programmed.reason().equals(PolicyConditions.REASON_REJECTED)
         || programmed.reason().equals(PolicyConditions.REASON_PROGRAMMED))) {
-      event(p, programmed.status() ? "Normal" : "Warning", programmed.reason(), programmed.message());
+      event(p, programmed.holds() ? "Normal" : "Warning", programmed.reason(), programmed.message());
     }
   }
 

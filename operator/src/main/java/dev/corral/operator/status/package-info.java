@@ -1,6 +1,6 @@
 /**
  * Policy status: {@code observedGeneration} and the {@code Accepted} / {@code Programmed}
- * conditions computed as a pure function ({@link dev.corral.operator.status.PolicyConditions}) and
+ * conditions computed as a pure function ({@link dev.corral.operator.status.DesiredStatus}) and
  * written as patches of the status subresource alone, only when they change, with Events for
  * transitions ({@link dev.corral.operator.status.PolicyStatusReconciler}). See docs/operator.md.
  */

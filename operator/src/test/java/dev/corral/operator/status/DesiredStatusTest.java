@@ -15,7 +15,7 @@ import dev.corral.controlplane.model.ServiceKey;
 import dev.corral.controlplane.model.ServicePort;
 import dev.corral.controlplane.model.Violation;
 import dev.corral.controlplane.xds.AckTracker;
-import dev.corral.operator.status.PolicyConditions.Verdict;
+import dev.corral.controlplane.status.Condition;
 import dev.corral.operator.watch.ObservedPolicy;
 import java.time.Instant;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class PolicyConditionsTest {
+class DesiredStatusTest {
   private static final ServiceKey IMAGES = ServiceKey.of("shop", "images");
   private static final Service SERVICE = new Service(IMAGES,
       List.of(new ServicePort("http", 80, ServicePort.TargetPort.number(8080), "TCP", null)));
@@ -45,8 +45,8 @@ class PolicyConditionsTest {
   void invalidComesFirstAndNamesTheFieldAndTheGenerationInForce() {
     Policy<BalancePolicySpec> p = policy("images", 1, T0);
     MeshModel model = MeshModel.of(List.of(), List.of(), List.of(p));   // no Service either
-    Verdict v = PolicyConditions.accepted(observed(p, 2, List.of(new Violation("spec.hashOn", "required for RingHash"))), model);
-    assertThat(v).isEqualTo(new Verdict("Accepted", false, "Invalid",
+    Condition v = DesiredStatus.accepted(observed(p, 2, List.of(new Violation("spec.hashOn", "required for RingHash"))), model);
+    assertThat(v).isEqualTo(new Condition("Accepted", "False", "Invalid",
         "spec.hashOn: required for RingHash (generation 1 stays in force)"));
   }
 
@@ -54,11 +54,11 @@ class PolicyConditionsTest {
   void targetNotFoundThenConflictedThenAccepted() {
     Policy<BalancePolicySpec> old = policy("old", 1, T0);
     Policy<BalancePolicySpec> young = policy("a-young", 1, T0.plusSeconds(5));
-    assertThat(PolicyConditions.accepted(observed(old, 1, List.of()), MeshModel.of(List.of(), List.of(), List.of(old))).reason())
+    assertThat(DesiredStatus.accepted(observed(old, 1, List.of()), MeshModel.of(List.of(), List.of(), List.of(old))).reason())
         .isEqualTo("TargetNotFound");
     MeshModel both = MeshModel.of(List.of(SERVICE), List.of(), List.of(old, young));
-    assertThat(PolicyConditions.accepted(observed(old, 1, List.of()), both).reason()).isEqualTo("Accepted");
-    Verdict loser = PolicyConditions.accepted(observed(young, 1, List.of()), both);
+    assertThat(DesiredStatus.accepted(observed(old, 1, List.of()), both).reason()).isEqualTo("Accepted");
+    Condition loser = DesiredStatus.accepted(observed(young, 1, List.of()), both);
     assertThat(loser.reason()).isEqualTo("Conflicted");
     assertThat(loser.message()).contains("BalancePolicy shop/old");
   }
@@ -68,44 +68,44 @@ class PolicyConditionsTest {
     Policy<BalancePolicySpec> p = policy("images", 2, T0);
     ObservedPolicy o = observed(p, 2, List.of());
     MeshModel model = MeshModel.of(List.of(SERVICE), List.of(), List.of(p));
-    Verdict accepted = PolicyConditions.accepted(o, model);
+    Condition accepted = DesiredStatus.accepted(o, model);
 
     MeshModel older = MeshModel.of(List.of(SERVICE), List.of(), List.of(policy("images", 1, T0)));
-    assertThat(PolicyConditions.programmed(o, accepted, new ControlPlane.Sync(older, 1, 1, Map.of())).reason())
+    assertThat(DesiredStatus.programmed(o, accepted, new ControlPlane.Sync(older, 1, 1, Map.of())).reason())
         .isEqualTo("Pending");
-    assertThat(PolicyConditions.programmed(o, accepted, new ControlPlane.Sync(model, 2, 1, Map.of())))
-        .isEqualTo(new Verdict("Programmed", false, "Pending", "ACKed by 1 of 2 connected sidecars"));
-    assertThat(PolicyConditions.programmed(o, accepted, new ControlPlane.Sync(model, 2, 2, Map.of())).status()).isTrue();
-    assertThat(PolicyConditions.programmed(o, accepted, new ControlPlane.Sync(model, 0, 0, Map.of())).status()).isTrue();
+    assertThat(DesiredStatus.programmed(o, accepted, new ControlPlane.Sync(model, 2, 1, Map.of())))
+        .isEqualTo(new Condition("Programmed", "False", "Pending", "ACKed by 1 of 2 sidecars"));
+    assertThat(DesiredStatus.programmed(o, accepted, new ControlPlane.Sync(model, 2, 2, Map.of())).holds()).isTrue();
+    assertThat(DesiredStatus.programmed(o, accepted, new ControlPlane.Sync(model, 0, 0, Map.of())).holds()).isTrue();
 
     AckTracker.Nack nack = new AckTracker.Nack("v7", "cluster outbound|80||images: bad lb", List.of(), Set.of(o.id()), "now");
-    Verdict rejected = PolicyConditions.programmed(o, accepted, new ControlPlane.Sync(model, 2, 1, Map.of(o.id(), nack)));
+    Condition rejected = DesiredStatus.programmed(o, accepted, new ControlPlane.Sync(model, 2, 1, Map.of(o.id(), nack)));
     assertThat(rejected.reason()).isEqualTo("Rejected");
     assertThat(rejected.message()).contains("bad lb");
 
-    Verdict notAccepted = new Verdict("Accepted", false, "Conflicted", "…");
-    assertThat(PolicyConditions.programmed(o, notAccepted, new ControlPlane.Sync(model, 2, 2, Map.of())).reason())
+    Condition notAccepted = new Condition("Accepted", "False", "Conflicted", "…");
+    assertThat(DesiredStatus.programmed(o, notAccepted, new ControlPlane.Sync(model, 2, 2, Map.of())).reason())
         .isEqualTo("Pending");
   }
 
   @Test
   void lastTransitionTimeMovesOnlyWhenTheStatusChanges() {
-    Verdict acceptedTrue = new Verdict("Accepted", true, "Accepted", "");
-    Verdict pending = new Verdict("Programmed", false, "Pending", "ACKed by 0 of 1 connected sidecars");
-    PolicyStatus first = PolicyConditions.status(1, List.of(acceptedTrue, pending), null, T0);
+    Condition acceptedTrue = new Condition("Accepted", "True", "Accepted", "");
+    Condition pending = new Condition("Programmed", "False", "Pending", "ACKed by 0 of 1 sidecars");
+    PolicyStatus first = DesiredStatus.status(1, List.of(acceptedTrue, pending), null, T0);
 
-    Verdict stillPending = new Verdict("Programmed", false, "Pending", "generation 2 is not in the control plane's config yet");
-    PolicyStatus second = PolicyConditions.status(2, List.of(acceptedTrue, stillPending), first, T0.plusSeconds(10));
+    Condition stillPending = new Condition("Programmed", "False", "Pending", "generation 2 is not in the control plane's config yet");
+    PolicyStatus second = DesiredStatus.status(2, List.of(acceptedTrue, stillPending), first, T0.plusSeconds(10));
     assertThat(second.getObservedGeneration()).isEqualTo(2);
-    assertThat(PolicyConditions.find(second, "Accepted").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(PolicyConditions.find(second, "Programmed").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
-    assertThat(PolicyConditions.find(second, "Programmed").getObservedGeneration()).isEqualTo(2);
+    assertThat(DesiredStatus.find(second, "Accepted").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(DesiredStatus.find(second, "Programmed").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+    assertThat(DesiredStatus.find(second, "Programmed").getObservedGeneration()).isEqualTo(2);
 
-    Verdict programmed = new Verdict("Programmed", true, "Programmed", "ACKed by 1 connected sidecar");
-    PolicyStatus third = PolicyConditions.status(2, List.of(acceptedTrue, programmed), second, T0.plusSeconds(20));
-    assertThat(PolicyConditions.find(third, "Programmed").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:20Z");
-    assertThat(PolicyConditions.same(third, PolicyConditions.status(2, List.of(acceptedTrue, programmed), third, T0.plusSeconds(30))))
+    Condition programmed = new Condition("Programmed", "True", "Programmed", "ACKed by 1 sidecar");
+    PolicyStatus third = DesiredStatus.status(2, List.of(acceptedTrue, programmed), second, T0.plusSeconds(20));
+    assertThat(DesiredStatus.find(third, "Programmed").getLastTransitionTime()).isEqualTo("2026-01-01T00:00:20Z");
+    assertThat(DesiredStatus.same(third, DesiredStatus.status(2, List.of(acceptedTrue, programmed), third, T0.plusSeconds(30))))
         .isTrue();
-    assertThat(PolicyConditions.same(second, third)).isFalse();
+    assertThat(DesiredStatus.same(second, third)).isFalse();
   }
 }
