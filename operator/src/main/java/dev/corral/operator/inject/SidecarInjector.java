@@ -31,6 +31,8 @@ public final class SidecarInjector {
   public static final String INIT = "corral-init";
   /** Pod annotation with the injector's version, set on every injected pod. */
   public static final String INJECTED_ANNOTATION = "corral.dev/injected";
+  /** The sidecar's health and metrics port's name: the chart's PodMonitor scrapes it by name. */
+  public static final String HEALTH_PORT_NAME = "corral-health";
   public static final String EXCLUDE_INBOUND_PORTS = "corral.dev/exclude-inbound-ports";
   public static final String EXCLUDE_OUTBOUND_PORTS = "corral.dev/exclude-outbound-ports";
   public static final String EXCLUDE_OUTBOUND_CIDRS = "corral.dev/exclude-outbound-cidrs";
@@ -118,7 +120,7 @@ public final class SidecarInjector {
         .withEnv(env)
         .addNewPort().withName("corral-outbound").withContainerPort(WellKnown.SIDECAR_OUTBOUND_PORT).withProtocol("TCP").endPort()
         .addNewPort().withName("corral-inbound").withContainerPort(WellKnown.SIDECAR_INBOUND_PORT).withProtocol("TCP").endPort()
-        .addNewPort().withName("corral-health").withContainerPort(WellKnown.SIDECAR_HEALTH_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName(HEALTH_PORT_NAME).withContainerPort(WellKnown.SIDECAR_HEALTH_PORT).withProtocol("TCP").endPort()
         .withResources(config.resources())
         .withNewSecurityContext()
         .withRunAsUser(WellKnown.SIDECAR_UID)

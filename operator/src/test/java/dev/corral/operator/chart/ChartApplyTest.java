@@ -35,10 +35,11 @@ class ChartApplyTest {
     client.resource(crd("cert-manager.io", "Certificate", "certificates")).create();
     client.resource(crd("cert-manager.io", "Issuer", "issuers")).create();
     client.resource(crd("monitoring.coreos.com", "ServiceMonitor", "servicemonitors")).create();
+    client.resource(crd("monitoring.coreos.com", "PodMonitor", "podmonitors")).create();
     List<HasMetadata> objects = Chart.render(Values.file("values-ha.yaml")
-        .set("certManager.enabled", true).set("serviceMonitor.enabled", true)).objects();
+        .set("certManager.enabled", true).set("serviceMonitor.enabled", true).set("podMonitor.enabled", true)).objects();
     assertThat(objects).extracting(HasMetadata::getKind)
-        .contains("PodDisruptionBudget", "Certificate", "Issuer", "ServiceMonitor");
+        .contains("PodDisruptionBudget", "Certificate", "Issuer", "ServiceMonitor", "PodMonitor");
     applyAndReadBack(objects);
   }
 

@@ -286,6 +286,21 @@ class ChartRenderTest {
   }
 
   @Test
+  void podMonitorScrapesEverySidecarsHealthPortByTheNameTheInjectorGivesIt() {
+    assertThat(Chart.render(Values.defaults()).ofKind("PodMonitor")).isEmpty();
+    Rendered r = Chart.render(Values.defaults().set("podMonitor.enabled", true)
+        .set("podMonitor.labels.release", "prometheus"));
+    GenericKubernetesResource monitor = (GenericKubernetesResource) r.ofKind("PodMonitor").get(0);
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+    Map<String, Object> spec = monitor.get("spec");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("podMetricsEndpoints")).get(0);
+    assertThat(endpoint).containsEntry("path", "/stats/prometheus").containsEntry("interval", "30s");
+    assertThat(endpoint).containsEntry("port", dev.corral.operator.inject.SidecarInjector.HEALTH_PORT_NAME);
+    assertThat(spec).containsEntry("selector", Map.of()).containsEntry("namespaceSelector", Map.of("any", true));
+  }
+
+  @Test
   void serviceMonitorScrapesTheHttpPort() {
     Rendered r = Chart.render(Values.defaults().set("serviceMonitor.enabled", true)
         .set("serviceMonitor.labels.release", "prometheus"));
