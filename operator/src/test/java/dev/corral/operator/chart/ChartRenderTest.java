@@ -285,30 +285,37 @@ class ChartRenderTest {
     assertThat(r.one(MutatingWebhookConfiguration.class).getMetadata().getAnnotations()).isNullOrEmpty();
   }
 
+  /** The spec of the {@code kind} monitor rendered with it enabled and a {@code release} label. */
+  private static Map<String, Object> monitorSpec(Rendered r, String kind) {
+    GenericKubernetesResource monitor = (GenericKubernetesResource) r.ofKind(kind).get(0);
+    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
+    return monitor.get("spec");
+  }
+
+  private static Rendered withMonitor(String key) {
+    return Chart.render(Values.defaults().set(key + ".enabled", true).set(key + ".labels.release", "prometheus"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> firstEndpoint(Map<String, Object> spec, String field) {
+    return ((List<Map<String, Object>>) spec.get(field)).get(0);
+  }
+
   @Test
   void podMonitorScrapesEverySidecarsHealthPortByTheNameTheInjectorGivesIt() {
     assertThat(Chart.render(Values.defaults()).ofKind("PodMonitor")).isEmpty();
-    Rendered r = Chart.render(Values.defaults().set("podMonitor.enabled", true)
-        .set("podMonitor.labels.release", "prometheus"));
-    GenericKubernetesResource monitor = (GenericKubernetesResource) r.ofKind("PodMonitor").get(0);
-    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
-    Map<String, Object> spec = monitor.get("spec");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("podMetricsEndpoints")).get(0);
-    assertThat(endpoint).containsEntry("path", "/stats/prometheus").containsEntry("interval", "30s");
-    assertThat(endpoint).containsEntry("port", dev.corral.operator.inject.SidecarInjector.HEALTH_PORT_NAME);
+    Map<String, Object> spec = monitorSpec(withMonitor("podMonitor"), "PodMonitor");
+    assertThat(firstEndpoint(spec, "podMetricsEndpoints")).containsEntry("path", "/stats/prometheus")
+        .containsEntry("interval", "30s")
+        .containsEntry("port", dev.corral.operator.inject.SidecarInjector.HEALTH_PORT_NAME);
     assertThat(spec).containsEntry("selector", Map.of()).containsEntry("namespaceSelector", Map.of("any", true));
   }
 
   @Test
   void serviceMonitorScrapesTheHttpPort() {
-    Rendered r = Chart.render(Values.defaults().set("serviceMonitor.enabled", true)
-        .set("serviceMonitor.labels.release", "prometheus"));
-    GenericKubernetesResource monitor = (GenericKubernetesResource) r.ofKind("ServiceMonitor").get(0);
-    assertThat(monitor.getMetadata().getLabels()).containsEntry("release", "prometheus");
-    Map<String, Object> spec = monitor.get("spec");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> endpoint = ((List<Map<String, Object>>) spec.get("endpoints")).get(0);
+    Rendered r = withMonitor("serviceMonitor");
+    Map<String, Object> spec = monitorSpec(r, "ServiceMonitor");
+    Map<String, Object> endpoint = firstEndpoint(spec, "endpoints");
     Service service = r.one(Service.class);
     assertThat(servicePort(service, (String) endpoint.get("port")).getPort())
         .isEqualTo(WellKnown.CONTROL_PLANE_HTTP_PORT);
