@@ -37,6 +37,7 @@ class CollapseE2E {
       .connectTimeout(Duration.ofSeconds(5)).build();
   static volatile CountDownLatch firstChunkRead = new CountDownLatch(1);
   static final AtomicBoolean originFinished = new AtomicBoolean();
+  static volatile CountDownLatch bodyReleased = new CountDownLatch(1);
 
   @BeforeAll
   static void start() {
@@ -69,6 +70,14 @@ class CollapseE2E {
         }
         originFinished.set(true);
         out.close();
+        return;
+      }
+      if (path.contains("/headfirst/")) {
+        Thread.sleep(300); // long enough for a follower to join before the head
+        exchange.sendResponseHeaders(200, 0);
+        bodyReleased.await(20, TimeUnit.SECONDS); // the body only once the test saw the heads
+        exchange.getResponseBody().write("late body\n".getBytes(StandardCharsets.UTF_8));
+        exchange.close();
         return;
       }
       if (path.contains("/slow/")) {
@@ -184,6 +193,24 @@ class CollapseE2E {
     String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     assertThat(rest).startsWith("chunk 1\n").endsWith("chunk 9\n");
     assertThat(new String(leader.join().body().readAllBytes(), StandardCharsets.UTF_8)).endsWith("chunk 9\n");
+    assertThat(originRequests(path)).isEqualTo(1);
+  }
+
+  @Test
+  void followersGetTheHeadWhileTheOriginHoldsTheBody() throws Exception {
+    // The shared fetch holds a head for its first body bytes; this body never comes until the
+    // heads were seen, so only the hold running out can send them.
+    bodyReleased = new CountDownLatch(1);
+    String path = "/c/headfirst/" + UUID.randomUUID();
+    var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
+    Thread.sleep(100);
+    HttpResponse<InputStream> follower = client.send(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(follower.headers().firstValue("x-corral-collapsed")).hasValue("follower");
+    HttpResponse<InputStream> first = leader.get(20, TimeUnit.SECONDS);
+    assertThat(bodyReleased.getCount()).isEqualTo(1); // both heads arrived while the origin held the body
+    bodyReleased.countDown();
+    assertThat(new String(follower.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late body\n");
+    assertThat(new String(first.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late body\n");
     assertThat(originRequests(path)).isEqualTo(1);
   }
 }

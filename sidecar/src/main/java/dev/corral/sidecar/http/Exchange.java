@@ -543,37 +543,40 @@ final class Exchange {
     }
   }
 
-  /** The shared response head: this exchange's own copy. */
-  void sharedHead(HttpResponse copy) {
+  /**
+   * Parts of the shared response: its head (this exchange's own copy) when not sent yet, then
+   * body parts; written together and flushed once.
+   */
+  void sharedParts(@Nullable HttpResponse headCopy, List<HttpContent> parts) {
     if (finished) {
-      ReferenceCountUtil.release(copy);
+      ReferenceCountUtil.release(headCopy);
+      parts.forEach(HttpContent::release);
       return;
     }
-    cancelMaxWait();
-    status = copy.status().code();
-    responseStarted = true;
-    if (follower) {
-      copy.headers().set(X_CORRAL_COLLAPSED, FOLLOWER);
+    if (headCopy != null) {
+      cancelMaxWait();
+      status = headCopy.status().code();
+      responseStarted = true;
+      if (follower) {
+        headCopy.headers().set(X_CORRAL_COLLAPSED, FOLLOWER);
+      }
+      downstream.writeHead(headCopy);
+      if (headCopy instanceof LastHttpContent) {
+        parts.forEach(HttpContent::release);
+        sharedEnded();
+        return;
+      }
     }
-    downstream.writeHead(copy);
-    if (copy instanceof LastHttpContent) {
-      sharedEnded();
-    } else {
-      downstream.flush();
+    for (int i = 0; i < parts.size(); i++) {
+      HttpContent part = parts.get(i);
+      downstream.write(part);
+      if (part instanceof LastHttpContent) {
+        parts.subList(i + 1, parts.size()).forEach(HttpContent::release);
+        sharedEnded();
+        return;
+      }
     }
-  }
-
-  void sharedContent(HttpContent part) {
-    if (finished) {
-      part.release();
-      return;
-    }
-    downstream.write(part);
-    if (part instanceof LastHttpContent) {
-      sharedEnded();
-    } else {
-      downstream.flush();
-    }
+    downstream.flush();
   }
 
   private void sharedEnded() {

@@ -14,8 +14,13 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One upstream fetch shared by every identical request that arrives while it runs (collapsed
@@ -23,8 +28,17 @@ import java.util.Objects;
  * {@link Exchange} whose downstream is this object, so it goes through the router's retries and a
  * client leaving changes nothing for the others. The response streams to every subscriber as it
  * arrives; parts are kept (up to a byte limit) so that late joiners get the bytes so far first.
+ *
+ * <p>Fan-out is what a thousand waiting requests cost, so it is batched: parts are gathered while
+ * the upstream is read and go out at its read-complete, each subscriber getting all of them in one
+ * write and one flush; a head whose body is still to come waits for its first body bytes (at most
+ * {@link #HEAD_HOLD_NANOS}), so that a small response is one write per subscriber, not two. Each
+ * event loop serves its own subscribers, in the order they joined, from one task per batch.
  */
 final class SharedFetch extends InternalDownstream {
+  /** How long a response head waits for its first body bytes before it goes out alone. */
+  static final long HEAD_HOLD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
   private final Collapser collapser;
   private final CollapseKey key;
   private final RequestHead leaderHead;
@@ -33,10 +47,15 @@ final class SharedFetch extends InternalDownstream {
 
   // Guarded by this.
   private final List<Exchange> subscribers = new ArrayList<>(4);
-  private final List<HttpObject> kept = new ArrayList<>();
+  /** Body parts already sent, kept for late joiners while they fit maxBufferedBytes. */
+  private final List<HttpContent> kept = new ArrayList<>();
+  /** Body parts received and not yet sent (the current upstream read). */
+  private final List<HttpContent> pending = new ArrayList<>(2);
   private long keptBytes;
   private boolean joinable = true;
-  private HttpResponse head;
+  private @Nullable HttpResponse head;
+  private boolean headSent;
+  private @Nullable ScheduledFuture<?> headHold;
   private boolean ended;
   private boolean followed;
 
@@ -55,8 +74,9 @@ final class SharedFetch extends InternalDownstream {
   }
 
   /**
-   * Adds a subscriber, on its own event loop, handing it what arrived so far. False when the fetch
-   * can no longer be joined (ended, or more body went by than is kept).
+   * Adds a subscriber, on its own event loop, handing it what was sent so far (what arrived but
+   * was not sent yet comes with the next batch). False when the fetch can no longer be joined
+   * (ended, or more body went by than is kept).
    */
   synchronized boolean subscribe(Exchange subscriber, RequestHead subscriberHead) {
     if (!joinable) {
@@ -66,13 +86,12 @@ final class SharedFetch extends InternalDownstream {
       return false;
     }
     subscribers.add(subscriber);
-    if (head != null) {
-      subscriber.sharedHead(copyOf(head));
-    }
-    for (HttpObject part : kept) {
-      if (part instanceof HttpContent content) {
-        subscriber.sharedContent(content.retainedDuplicate());
+    if (headSent) {
+      List<HttpContent> parts = new ArrayList<>(kept.size());
+      for (HttpContent part : kept) {
+        parts.add(part.retainedDuplicate());
       }
+      subscriber.sharedParts(copyOf(head), parts);
     }
     return true;
   }
@@ -109,30 +128,96 @@ final class SharedFetch extends InternalDownstream {
     for (Exchange subscriber : leaving) {
       deliver(subscriber, subscriber::goUpstreamInstead);
     }
-    for (Exchange subscriber : List.copyOf(subscribers)) {
-      HttpResponse copy = copyOf(response);
-      deliver(subscriber, () -> subscriber.sharedHead(copy));
-    }
-    if (response instanceof FullHttpResponse full) {
-      keep(full.content().readableBytes(), null);
-      ReferenceCountUtil.release(full);
-      finished();
-    }
+    // Sent at the read-complete (flush), with whatever body came in the same read.
   }
 
   @Override
   public synchronized void write(HttpObject part) {
-    if (!(part instanceof HttpContent content)) {
+    if (ended || !(part instanceof HttpContent content)) {
       ReferenceCountUtil.release(part);
       return;
     }
-    for (Exchange subscriber : List.copyOf(subscribers)) {
-      HttpContent copy = content.retainedDuplicate();
-      deliver(subscriber, () -> subscriber.sharedContent(copy));
+    pending.add(content);
+  }
+
+  /** The upstream read is complete: send what it brought, unless it is a head alone. */
+  @Override
+  public synchronized void flush() {
+    if (ended || head == null || (headSent && pending.isEmpty())) {
+      return;
     }
-    keep(content.content().readableBytes(), content);
-    if (content instanceof LastHttpContent) {
+    if (!headSent && pending.isEmpty() && !(head instanceof LastHttpContent)) {
+      if (headHold == null) {
+        headHold = eventLoop().schedule(this::headHoldOver, HEAD_HOLD_NANOS, TimeUnit.NANOSECONDS);
+      }
+      return; // the body usually follows within microseconds: one write per subscriber instead of two
+    }
+    fanOut();
+  }
+
+  private synchronized void headHoldOver() {
+    headHold = null;
+    if (!ended && head != null && !headSent) {
+      fanOut();
+    }
+  }
+
+  /** Sends the head (if not yet) and the pending parts to every subscriber, each loop its own. */
+  private void fanOut() {
+    if (headHold != null) {
+      headHold.cancel(false);
+      headHold = null;
+    }
+    HttpResponse newHead = headSent ? null : head;
+    headSent = true;
+    List<HttpContent> batch = List.copyOf(pending);
+    pending.clear();
+    boolean last = head instanceof LastHttpContent
+        || (!batch.isEmpty() && batch.get(batch.size() - 1) instanceof LastHttpContent);
+    Map<EventLoop, List<Exchange>> byLoop = new LinkedHashMap<>(4);
+    for (Exchange subscriber : subscribers) {
+      byLoop.computeIfAbsent(subscriber.eventLoop(), l -> new ArrayList<>(subscribers.size())).add(subscriber);
+    }
+    for (Map.Entry<EventLoop, List<Exchange>> group : byLoop.entrySet()) {
+      EventLoop loop = group.getKey();
+      List<Exchange> members = group.getValue();
+      if (loop.inEventLoop()) {
+        sendBatch(members, newHead, batch);
+      } else {
+        // The parts are ours to release after this call: the other loop holds its own references.
+        if (newHead != null) {
+          ReferenceCountUtil.retain(newHead);
+        }
+        batch.forEach(HttpContent::retain);
+        loop.execute(() -> {
+          sendBatch(members, newHead, batch);
+          ReferenceCountUtil.release(newHead);
+          batch.forEach(HttpContent::release);
+        });
+      }
+    }
+    if (newHead instanceof FullHttpResponse full) {
+      keep(full.content().readableBytes(), null);
+      ReferenceCountUtil.release(full);
+    }
+    for (HttpContent content : batch) {
+      keep(content.content().readableBytes(), content);
+    }
+    if (last) {
       finished();
+    }
+  }
+
+  /** One write and one flush per subscriber, in the order they joined. */
+  private static void sendBatch(List<Exchange> members, @Nullable HttpResponse newHead,
+      List<HttpContent> batch) {
+    for (Exchange subscriber : members) {
+      List<HttpContent> parts = new ArrayList<>(batch.size());
+      for (HttpContent part : batch) {
+        parts.add(part.retainedDuplicate());
+      }
+      HttpResponse copy = newHead == null ? null : copyOf(newHead);
+      subscriber.sharedParts(copy, parts);
     }
   }
 
@@ -165,12 +250,21 @@ final class SharedFetch extends InternalDownstream {
 
   private void finished() {
     ended = true;
+    if (headHold != null) {
+      headHold.cancel(false);
+      headHold = null;
+    }
+    pending.forEach(ReferenceCountUtil::release);
+    pending.clear();
     closeToJoiners();
     subscribers.clear();
   }
 
   @Override
   public synchronized void exchangeDone(Exchange exchange, boolean close) {
+    if (!ended && head != null && (!headSent || !pending.isEmpty())) {
+      fanOut(); // what is left, should the exchange end without a read-complete
+    }
     if (!ended) {
       finished();
     }
