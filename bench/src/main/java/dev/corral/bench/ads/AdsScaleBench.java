@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -257,6 +258,7 @@ public final class AdsScaleBench {
       List<Double> maxPerChange = new ArrayList<>();
       Map<String, Map<XdsType, String>> previous = initial;
       long[] cpu = new long[2];
+      Map<String, Long> cpuAtStart = cpuByThreadKind();
       for (int n = 1; n <= changes; n++) {
         long[] cpuBefore = cpuNanos();
         long start = System.nanoTime();
@@ -283,6 +285,7 @@ public final class AdsScaleBench {
         previous = next;
         Thread.sleep(500);
       }
+      String split = cpuSplit(cpuAtStart, cpuByThreadKind(), changes);
       AckTracker tracker = cp.tracker();
       long behind = tracker.status().stream().flatMap(s -> s.types().values().stream())
           .filter(t -> !t.sentVersion().equals(t.ackedVersion()) || t.lastNack() != null).count();
@@ -302,6 +305,7 @@ public final class AdsScaleBench {
           cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "- CPU per change by thread (ms, incl. the 500 ms pauses between changes): %s%n", split);
       System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
           tracker.status().size(), behind, errors.get());
       System.out.printf(Locale.ROOT, "- target p99 <= 1000 ms: %s%n",
@@ -322,20 +326,40 @@ public final class AdsScaleBench {
 
   /** CPU time of [control-plane threads, client event-loop threads] so far. */
   private static long[] cpuNanos() {
-    var threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byKind = cpuByThreadKind();
     long[] out = new long[2];
+    byKind.forEach((kind, t) -> out[kind.equals(CLIENT_THREADS) ? 1 : 0] += t);
+    return out;
+  }
+
+  // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server uses
+  // grpc-default-* threads, the publisher corral-xds-publisher, the pushing thread is main.
+  private static final String CLIENT_THREADS = "multiThreadIoEventLoopGroup-#-#";
+
+  /** CPU time so far per kind of thread (the name with its numbers replaced by #). */
+  private static Map<String, Long> cpuByThreadKind() {
+    var threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
     for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info == null) {
         continue;
       }
       long t = threads.getThreadCpuTime(info.getThreadId());
       if (t > 0) {
-        // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server
-        // uses grpc-default-* threads, the publisher corral-xds-publisher.
-        out[info.getThreadName().startsWith("multiThreadIoEventLoopGroup") ? 1 : 0] += t;
+        out.merge(info.getThreadName().replaceAll("\\d+", "#"), t, Long::sum);
       }
     }
     return out;
+  }
+
+  private static String cpuSplit(Map<String, Long> before, Map<String, Long> after, int changes) {
+    Map<String, Long> diff = new TreeMap<>();
+    after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+    return diff.entrySet().stream()
+        .filter(e -> e.getValue() >= 5_000_000L * changes)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() / 1e6 / changes))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static String changedTypes(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {

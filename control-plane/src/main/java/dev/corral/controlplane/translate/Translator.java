@@ -102,14 +102,19 @@ public final class Translator {
     listeners.add(Listeners.outbound(node, clientFilters));
     if (node.intercepted()) {
       routes = routes.toBuilder().addVirtualHosts(Routes.allowAny(clientFilters)).build();
-      clusters.add(Clusters.originalDst(Names.PASSTHROUGH));
-      clusters.add(Clusters.originalDst(Names.INBOUND_PASSTHROUGH));
+      clusters.add(memo.get(new OriginalDstKey(Names.PASSTHROUGH), () -> Clusters.originalDst(Names.PASSTHROUGH)));
+      clusters.add(memo.get(new OriginalDstKey(Names.INBOUND_PASSTHROUGH),
+          () -> Clusters.originalDst(Names.INBOUND_PASSTHROUGH)));
     }
 
     OptionalInt appPort = node.appPort().isPresent() ? node.appPort() : appPortFromEndpoints(model, node);
     String inbound = appPort.isPresent() ? Names.inboundCluster(appPort.getAsInt()) : "";
     if (appPort.isPresent()) {
-      clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
+      // Shared by every group with this app port, so their CDS lists hold the same instances
+      // (the publisher then hashes, indexes and packs them once, not per group).
+      int port = appPort.getAsInt();
+      clusters.add(memo.get(new InboundKey(inbound, port),
+          () -> Clusters.inbound(inbound, Endpoints.local(inbound, port))));
     }
     if (node.intercepted()) {
       listeners.add(Listeners.interceptedInbound(node, appPort, inbound, filters.server(model, node),
@@ -183,6 +188,10 @@ public final class Translator {
   private record ClusterKey(String name, ServicePort port, @Nullable BalancePolicySpec spec) {}
 
   private record EndpointsKey(String name, ServicePort port, ServiceEndpoints endpoints, LocalSidecars local) {}
+
+  private record OriginalDstKey(String name) {}
+
+  private record InboundKey(String name, int appPort) {}
 
   private record RoutesKey(TranslationMemo.Same model, String namespace) {}
 

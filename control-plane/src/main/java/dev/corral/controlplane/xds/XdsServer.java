@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -46,11 +45,11 @@ public final class XdsServer implements AutoCloseable {
       @Override
       public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
     };
-    // Cached serializer: resources shared by many sidecars (and groups) are packed once per
-    // version, not once per stream; each push to 1,000 sidecars would re-serialize them otherwise.
+    // Resources shared by many sidecars (and groups) are packed once per instance, and a
+    // response's list once per snapshot, not once per stream (see PackingSerializer).
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
         new NackHoldingWatcher(b.publisher.cache()), new DefaultExecutorGroup(),
-        new CachedProtoResourcesSerializer());
+        new PackingSerializer());
     TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
         b.tracker, b.policies);
     NettyServerBuilder builder = NettyServerBuilder
