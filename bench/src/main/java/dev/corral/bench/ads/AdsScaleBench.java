@@ -263,6 +263,7 @@ public final class AdsScaleBench {
       var mainCpu = ManagementFactory.getThreadMXBean();
       long pushCpu = 0;
       Map<String, Long> cpuAtStart = cpuByThreadKind();
+      long responsesAtStart = SimClient.RESPONSES.get();
       for (int n = 1; n <= changes; n++) {
         long[] cpuBefore = cpuNanos();
         long start = System.nanoTime();
@@ -313,6 +314,9 @@ public final class AdsScaleBench {
           cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "- responses received per change: %.1f (one per client and changed type: %d)%n",
+          (SimClient.RESPONSES.get() - responsesAtStart) / (double) changes,
+          clients * changedTypeList(initial, previous).size());
       System.out.printf(Locale.ROOT, "- CPU per change by thread (ms, incl. the 500 ms pauses between changes): %s%n", split);
       System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
           tracker.status().size(), behind, errors.get());
@@ -375,6 +379,10 @@ public final class AdsScaleBench {
   }
 
   private static String changedTypes(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {
+    return String.join(", ", changedTypeList(a, b));
+  }
+
+  private static List<String> changedTypeList(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {
     String g = a.keySet().iterator().next();
     List<String> out = new ArrayList<>();
     for (XdsType t : XdsType.values()) {
@@ -382,7 +390,7 @@ public final class AdsScaleBench {
         out.add(t.name());
       }
     }
-    return String.join(", ", out);
+    return out;
   }
 
   private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
