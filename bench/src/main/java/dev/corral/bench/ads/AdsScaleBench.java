@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.HdrHistogram.Histogram;
@@ -257,10 +258,18 @@ public final class AdsScaleBench {
       List<Double> maxPerChange = new ArrayList<>();
       Map<String, Map<XdsType, String>> previous = initial;
       long[] cpu = new long[2];
+      // The pushing thread (main) counts for the push only (translation, checks, queueing); its
+      // polling for the clients' ACKs below is the harness, not the control plane.
+      var mainCpu = ManagementFactory.getThreadMXBean();
+      long pushCpu = 0;
+      Map<String, Long> cpuAtStart = cpuByThreadKind();
+      long responsesAtStart = SimClient.RESPONSES.get();
       for (int n = 1; n <= changes; n++) {
         long[] cpuBefore = cpuNanos();
         long start = System.nanoTime();
+        long pushCpu0 = mainCpu.getCurrentThreadCpuTime();
         source.push(mesh.model(n));
+        pushCpu += mainCpu.getCurrentThreadCpuTime() - pushCpu0;
         long[] publishedAt = {0};
         Map<String, Map<XdsType, String>> next = awaitAllAcked(sims, publisher, previous, 60, publishedAt);
         published.recordValue((publishedAt[0] - start) / 1000);
@@ -283,6 +292,9 @@ public final class AdsScaleBench {
         previous = next;
         Thread.sleep(500);
       }
+      cpu[0] += pushCpu;
+      String split = cpuSplit(cpuAtStart, cpuByThreadKind(), changes)
+          + String.format(Locale.ROOT, "; of main, the push itself %.0f", pushCpu / 1e6 / changes);
       AckTracker tracker = cp.tracker();
       long behind = tracker.status().stream().flatMap(s -> s.types().values().stream())
           .filter(t -> !t.sentVersion().equals(t.ackedVersion()) || t.lastNack() != null).count();
@@ -298,10 +310,14 @@ public final class AdsScaleBench {
           perClient.getValueAtPercentile(99) / 1e3, perClient.getMaxValue() / 1e3);
       System.out.printf(Locale.ROOT, "- slowest client per change (ms): %s%n", maxPerChange.stream()
           .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
-      System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK): control plane %.0f ms, simulated clients %.0f ms; load average at the end %.1f on %d CPUs%n",
+      System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK; the pushing thread for its push only): control plane %.0f ms, simulated clients %.0f ms; load average at the end %.1f on %d CPUs%n",
           cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "- responses received per change: %.1f (one per client and changed type: %d)%n",
+          (SimClient.RESPONSES.get() - responsesAtStart) / (double) changes,
+          clients * changedTypeList(initial, previous).size());
+      System.out.printf(Locale.ROOT, "- CPU per change by thread (ms, incl. the 500 ms pauses between changes): %s%n", split);
       System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
           tracker.status().size(), behind, errors.get());
       System.out.printf(Locale.ROOT, "- target p99 <= 1000 ms: %s%n",
@@ -322,23 +338,51 @@ public final class AdsScaleBench {
 
   /** CPU time of [control-plane threads, client event-loop threads] so far. */
   private static long[] cpuNanos() {
-    var threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byKind = cpuByThreadKind();
     long[] out = new long[2];
+    byKind.forEach((kind, t) -> {
+      if (!kind.equals("main")) { // counted per push, see ads()
+        out[kind.equals(CLIENT_THREADS) ? 1 : 0] += t;
+      }
+    });
+    return out;
+  }
+
+  // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server uses
+  // grpc-default-* threads, the publisher corral-xds-publisher, the pushing thread is main.
+  private static final String CLIENT_THREADS = "multiThreadIoEventLoopGroup-#-#";
+
+  /** CPU time so far per kind of thread (the name with its numbers replaced by #). */
+  private static Map<String, Long> cpuByThreadKind() {
+    var threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new TreeMap<>();
     for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info == null) {
         continue;
       }
       long t = threads.getThreadCpuTime(info.getThreadId());
       if (t > 0) {
-        // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server
-        // uses grpc-default-* threads, the publisher corral-xds-publisher.
-        out[info.getThreadName().startsWith("multiThreadIoEventLoopGroup") ? 1 : 0] += t;
+        out.merge(info.getThreadName().replaceAll("\\d+", "#"), t, Long::sum);
       }
     }
     return out;
   }
 
+  private static String cpuSplit(Map<String, Long> before, Map<String, Long> after, int changes) {
+    Map<String, Long> diff = new TreeMap<>();
+    after.forEach((k, v) -> diff.put(k, v - before.getOrDefault(k, 0L)));
+    return diff.entrySet().stream()
+        .filter(e -> e.getValue() >= 5_000_000L * changes)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() / 1e6 / changes))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   private static String changedTypes(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {
+    return String.join(", ", changedTypeList(a, b));
+  }
+
+  private static List<String> changedTypeList(Map<String, Map<XdsType, String>> a, Map<String, Map<XdsType, String>> b) {
     String g = a.keySet().iterator().next();
     List<String> out = new ArrayList<>();
     for (XdsType t : XdsType.values()) {
@@ -346,7 +390,7 @@ public final class AdsScaleBench {
         out.add(t.name());
       }
     }
-    return String.join(", ", out);
+    return out;
   }
 
   private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
@@ -392,7 +436,8 @@ public final class AdsScaleBench {
       if (done) {
         return new HashMap<>(versions);
       }
-      Thread.sleep(2);
+      // ACK times are the clients' own stamps; polling only has to notice the end.
+      Thread.sleep(10);
     }
     Map<String, Integer> missing = new java.util.TreeMap<>();
     for (SimClient s : sims) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One simulated sidecar on its own ADS stream, subscribing as the sidecar's {@code AdsClient} does:
@@ -87,8 +88,12 @@ final class SimClient {
     return acks.get(typeUrl);
   }
 
+  /** Responses received by every client of this JVM (a push sends one per changed type and client). */
+  static final AtomicLong RESPONSES = new AtomicLong();
+
   private synchronized void onResponse(DiscoveryResponse r) {
     long now = System.nanoTime();
+    RESPONSES.incrementAndGet();
     TypeState t = types.get(r.getTypeUrl());
     if (t == null) {
       errors.incrementAndGet();

@@ -102,14 +102,19 @@ public final class Translator {
     listeners.add(Listeners.outbound(node, clientFilters));
     if (node.intercepted()) {
       routes = routes.toBuilder().addVirtualHosts(Routes.allowAny(clientFilters)).build();
-      clusters.add(Clusters.originalDst(Names.PASSTHROUGH));
-      clusters.add(Clusters.originalDst(Names.INBOUND_PASSTHROUGH));
+      clusters.add(memo.get(new OriginalDstKey(Names.PASSTHROUGH), () -> Clusters.originalDst(Names.PASSTHROUGH)));
+      clusters.add(memo.get(new OriginalDstKey(Names.INBOUND_PASSTHROUGH),
+          () -> Clusters.originalDst(Names.INBOUND_PASSTHROUGH)));
     }
 
     OptionalInt appPort = node.appPort().isPresent() ? node.appPort() : appPortFromEndpoints(model, node);
     String inbound = appPort.isPresent() ? Names.inboundCluster(appPort.getAsInt()) : "";
     if (appPort.isPresent()) {
-      clusters.add(Clusters.inbound(inbound, Endpoints.local(inbound, appPort.getAsInt())));
+      // Shared by every group with this app port, so their CDS lists hold the same instances
+      // (the publisher then hashes, indexes and packs them once, not per group).
+      int port = appPort.getAsInt();
+      clusters.add(memo.get(new InboundKey(inbound, port),
+          () -> Clusters.inbound(inbound, Endpoints.local(inbound, port))));
     }
     if (node.intercepted()) {
       listeners.add(Listeners.interceptedInbound(node, appPort, inbound, filters.server(model, node),
@@ -146,21 +151,45 @@ public final class Translator {
   private static RouteConfiguration outboundRoutes(MeshModel model, String namespace, PlacementFilters filters,
       TranslationMemo memo) {
     RouteConfiguration.Builder outboundRoutes = RouteConfiguration.newBuilder().setName(Names.OUTBOUND);
+    List<ServiceHosts> hosts = memo.get(new HostsKey(new TranslationMemo.Same(model)),
+        () -> serviceHosts(model, filters, memo));
+    for (ServiceHosts h : hosts) {
+      outboundRoutes.addAllVirtualHosts(h.service().namespace().equals(namespace) ? h.sameNamespace() : h.otherNamespace());
+    }
+    return outboundRoutes.build();
+  }
+
+  /**
+   * Each Service's virtual hosts as seen from its own namespace and from any other, once per
+   * model: a route table per namespace then only picks them, instead of resolving the policy and
+   * filters and hashing a memo key for every Service once per namespace.
+   */
+  private static List<ServiceHosts> serviceHosts(MeshModel model, PlacementFilters filters, TranslationMemo memo) {
+    List<ServiceHosts> out = new ArrayList<>(model.services().size());
     for (Service service : model.services().values()) {
       ServiceKey key = service.key();
       BalancePolicySpec spec = balance(model, key, memo);
       List<ServicePort> ports = tcpPorts(service);
-      boolean sameNamespace = key.namespace().equals(namespace);
       Map<String, Any> routeFilters = filters.clientRoute(model, key);
+      List<VirtualHost> same = new ArrayList<>(ports.size());
+      List<VirtualHost> other = new ArrayList<>(ports.size());
       for (int i = 0; i < ports.size(); i++) {
         ServicePort port = ports.get(i);
         boolean first = i == 0;
-        outboundRoutes.addVirtualHosts(memo.get(new VirtualHostKey(key, port, first, sameNamespace, spec, routeFilters),
-            () -> virtualHost(key, port, first, namespace, spec, routeFilters)));
+        same.add(memo.get(new VirtualHostKey(key, port, first, true, spec, routeFilters),
+            () -> virtualHost(key, port, first, key.namespace(), spec, routeFilters)));
+        // Seen from another namespace (no short host names, whichever namespace): "" is none.
+        other.add(memo.get(new VirtualHostKey(key, port, first, false, spec, routeFilters),
+            () -> virtualHost(key, port, first, "", spec, routeFilters)));
       }
+      out.add(new ServiceHosts(key, List.copyOf(same), List.copyOf(other)));
     }
-    return outboundRoutes.build();
+    return List.copyOf(out);
   }
+
+  private record ServiceHosts(ServiceKey service, List<VirtualHost> sameNamespace, List<VirtualHost> otherNamespace) {}
+
+  private record HostsKey(TranslationMemo.Same model) {}
 
   private static VirtualHost virtualHost(ServiceKey key, ServicePort port, boolean first, String namespace,
       @Nullable BalancePolicySpec spec, Map<String, Any> routeFilters) {
@@ -183,6 +212,10 @@ public final class Translator {
   private record ClusterKey(String name, ServicePort port, @Nullable BalancePolicySpec spec) {}
 
   private record EndpointsKey(String name, ServicePort port, ServiceEndpoints endpoints, LocalSidecars local) {}
+
+  private record OriginalDstKey(String name) {}
+
+  private record InboundKey(String name, int appPort) {}
 
   private record RoutesKey(TranslationMemo.Same model, String namespace) {}
 

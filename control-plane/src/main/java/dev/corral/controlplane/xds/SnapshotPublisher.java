@@ -7,9 +7,15 @@ import com.google.common.cache.CacheBuilder;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.SnapshotResources;
+import io.envoyproxy.controlplane.cache.VersionedResource;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
-import java.io.ByteArrayOutputStream;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +74,11 @@ public final class SnapshotPublisher implements AutoCloseable {
   /** A published group's per-type versions. */
   public record GroupVersions(String group, Map<XdsType, String> versions) {}
 
+  /** A resource's SHA-256, and the short hex form that is its version. */
+  private record Digest(byte[] sha256, String hex) {}
+
+  private record Typed<T extends Message>(String version, SnapshotResources<T> resources) {}
+
   private record Pending(XdsResources resources, long firstPublishNanos, long sequence) {}
 
   /** {@code sequence}: the accepted publish call whose content the group serves. */
@@ -91,9 +103,15 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Map<String, Integer> openStreams = new ConcurrentHashMap<>();
   private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
   /** Per-resource digests, by identity: resources shared between groups are hashed once. */
-  private final Cache<Message, byte[]> digests = CacheBuilder.newBuilder().weakKeys().build();
-  /** Type versions by list identity: a list shared by many groups (EDS) is hashed once. */
-  private final Cache<List<?>, String> listHashes = CacheBuilder.newBuilder().weakKeys().build();
+  private final Cache<Message, Digest> digests = CacheBuilder.newBuilder().weakKeys().build();
+  /** Versioned and indexed lists: the same resources in many groups (EDS, most CDS) done once. */
+  private final SameResources<Typed<?>> typedLists = new SameResources<>(4096);
+  /**
+   * The digests looked up during one flush, in front of {@link #digests}: the 100 groups of a
+   * flush look up the same ~2,000 instances each, and a plain identity map is several times
+   * cheaper per lookup than the concurrent weak cache. Publisher thread only; cleared per flush.
+   */
+  private final Map<Message, Digest> flushDigests = new IdentityHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
 
   private SnapshotPublisher(Builder b) {
@@ -280,22 +298,30 @@ public final class SnapshotPublisher implements AutoCloseable {
       pending.clear();
       flushScheduled = false;
     }
-    batch.forEach((group, p) -> {
-      try {
-        publishNow(group, p);
-      } catch (RuntimeException e) {
-        log.error("publishing the snapshot of group {} failed; it keeps its last one", group, e);
-      }
-    });
+    try {
+      batch.forEach((group, p) -> {
+        try {
+          publishNow(group, p);
+        } catch (RuntimeException e) {
+          log.error("publishing the snapshot of group {} failed; it keeps its last one", group, e);
+        }
+      });
+    } finally {
+      flushDigests.clear();
+    }
   }
 
   private void publishNow(String group, Pending p) {
     XdsResources r = p.resources;
+    Typed<Cluster> clusters = typed(r.clusters());
+    Typed<ClusterLoadAssignment> endpoints = typed(r.endpoints());
+    Typed<Listener> listeners = typed(r.listeners());
+    Typed<RouteConfiguration> routes = typed(r.routes());
     Map<XdsType, String> versions = new EnumMap<>(XdsType.class);
-    versions.put(XdsType.CDS, hash(r.clusters()));
-    versions.put(XdsType.EDS, hash(r.endpoints()));
-    versions.put(XdsType.LDS, hash(r.listeners()));
-    versions.put(XdsType.RDS, hash(r.routes()));
+    versions.put(XdsType.CDS, clusters.version());
+    versions.put(XdsType.EDS, endpoints.version());
+    versions.put(XdsType.LDS, listeners.version());
+    versions.put(XdsType.RDS, routes.version());
 
     Published before = published.get(group);
     if (before != null && before.versions.equals(versions)) {
@@ -307,12 +333,8 @@ public final class SnapshotPublisher implements AutoCloseable {
       boolean changed = before == null || !versions.get(t).equals(before.versions.get(t));
       times.put(t, changed ? p.firstPublishNanos : before.publishNanos.get(t));
     }
-    Snapshot snapshot = Snapshot.create(
-        r.clusters(), versions.get(XdsType.CDS),
-        r.endpoints(), versions.get(XdsType.EDS),
-        r.listeners(), versions.get(XdsType.LDS),
-        r.routes(), versions.get(XdsType.RDS),
-        List.of(), "");
+    Snapshot snapshot = new GroupSnapshot(clusters.resources(), endpoints.resources(),
+        listeners.resources(), routes.resources());
     // Record versions before the cache answers watches, so an ACK can never outrun them.
     published.put(group, new Published(Map.copyOf(versions), Map.copyOf(times), p.sequence));
     cache.setSnapshot(group, snapshot);
@@ -320,15 +342,21 @@ public final class SnapshotPublisher implements AutoCloseable {
     log.debug("published group {} versions {}", group, versions);
   }
 
-  /** A content hash that ignores resource order, as the type's version. */
-  private <T extends Message> String hash(List<T> resources) {
-    String known = listHashes.getIfPresent(resources);
-    if (known != null) {
-      return known;
-    }
-    String h = computeHash(resources);
-    listHashes.put(resources, h);
-    return h;
+  /**
+   * One type's resources with their version (a content hash that ignores order) as the cache
+   * serves them; built once per sequence of instances, so resources shared by many groups are
+   * hashed and indexed once. Each resource's version is its own digest (what delta xDS compares).
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends Message> Typed<T> typed(List<T> resources) {
+    return (Typed<T>) typedLists.get(resources, array -> {
+      List<VersionedResource<T>> versioned = new ArrayList<>(resources.size());
+      for (T m : resources) {
+        versioned.add(VersionedResource.create(m, digestOf(m).hex()));
+      }
+      String version = computeHash(resources);
+      return new Typed<>(version, SnapshotResources.create(versioned, names -> version));
+    });
   }
 
   private <T extends Message> String computeHash(List<T> resources) {
@@ -338,27 +366,51 @@ public final class SnapshotPublisher implements AutoCloseable {
     for (T m : sorted) {
       digest.update(Resources.getResourceName(m).getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
-      digest.update(digestOf(m));
+      digest.update(digestOf(m).sha256());
     }
     return HexFormat.of().formatHex(digest.digest(), 0, 8);
   }
 
-  private byte[] digestOf(Message m) {
-    byte[] d = digests.getIfPresent(m);
+  /**
+   * A resource's digest, by identity. A RouteConfiguration's is made of its virtual hosts'
+   * digests (shared instances across namespaces and models): serializing a namespace's whole
+   * table of 1,000 hosts for one changed host cost more than the push.
+   */
+  private Digest digestOf(Message m) {
+    Digest d = flushDigests.get(m);
+    if (d != null) {
+      return d;
+    }
+    d = digests.getIfPresent(m);
     if (d == null) {
-      ByteArrayOutputStream buf = new ByteArrayOutputStream(m.getSerializedSize());
-      try {
-        CodedOutputStream out = CodedOutputStream.newInstance(buf);
-        out.useDeterministicSerialization();
-        m.writeTo(out);
-        out.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      MessageDigest sha = sha256();
+      if (m instanceof RouteConfiguration rc && rc.getVirtualHostsCount() > 0) {
+        sha.update(deterministicBytes(rc.toBuilder().clearVirtualHosts().build()));
+        for (VirtualHost vh : rc.getVirtualHostsList()) {
+          sha.update(digestOf(vh).sha256());
+        }
+      } else {
+        sha.update(deterministicBytes(m));
       }
-      d = sha256().digest(buf.toByteArray());
+      byte[] bytes = sha.digest();
+      d = new Digest(bytes, HexFormat.of().formatHex(bytes, 0, 8));
       digests.put(m, d);
     }
+    flushDigests.put(m, d);
     return d;
+  }
+
+  private static byte[] deterministicBytes(Message m) {
+    byte[] buf = new byte[m.getSerializedSize()];
+    try {
+      CodedOutputStream out = CodedOutputStream.newInstance(buf);
+      out.useDeterministicSerialization();
+      m.writeTo(out);
+      out.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf;
   }
 
   private static MessageDigest sha256() {

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One node group's complete set of Envoy resources, the unit that {@link SnapshotPublisher} checks
@@ -70,49 +71,54 @@ public record XdsResources(
     }
     for (int i = 0; i < listeners.size(); i++) {
       Listener l = listeners.get(i);
+      int li = i;
       for (int fc = 0; fc < l.getFilterChainsCount(); fc++) {
-        checkFilterChain(problems, "listeners[%d] (%s).filter_chains[%d]".formatted(i, l.getName(), fc),
+        int fci = fc;
+        checkFilterChain(problems, () -> "listeners[%d] (%s).filter_chains[%d]".formatted(li, l.getName(), fci),
             l.getFilterChains(fc), routeNames, clusterNames);
       }
       if (l.hasDefaultFilterChain()) {
-        checkFilterChain(problems, "listeners[%d] (%s).default_filter_chain".formatted(i, l.getName()),
+        checkFilterChain(problems, () -> "listeners[%d] (%s).default_filter_chain".formatted(li, l.getName()),
             l.getDefaultFilterChain(), routeNames, clusterNames);
       }
     }
     for (int i = 0; i < routes.size(); i++) {
       RouteConfiguration rc = routes.get(i);
-      checkRouteConfig(problems, "routes[%d] (%s)".formatted(i, rc.getName()), rc, clusterNames);
+      int ri = i;
+      checkRouteConfig(problems, () -> "routes[%d] (%s)".formatted(ri, rc.getName()), rc, clusterNames);
     }
     return List.copyOf(problems);
   }
 
-  private static void checkFilterChain(List<String> problems, String path, FilterChain chain,
+  // Paths are built only for a problem: a route table of 1,000 virtual hosts is checked per group.
+  private static void checkFilterChain(List<String> problems, Supplier<String> path, FilterChain chain,
       Set<String> routeNames, Set<String> clusterNames) {
     for (int f = 0; f < chain.getFiltersCount(); f++) {
       Filter filter = chain.getFilters(f);
       if (!filter.hasTypedConfig() || !filter.getTypedConfig().getTypeUrl().equals(HCM_TYPE_URL)) {
         continue;
       }
-      String fpath = path + ".filters[%d]".formatted(f);
+      int fi = f;
+      Supplier<String> fpath = () -> path.get() + ".filters[%d]".formatted(fi);
       HttpConnectionManager hcm;
       try {
         hcm = filter.getTypedConfig().unpack(HttpConnectionManager.class);
       } catch (InvalidProtocolBufferException e) {
-        problems.add(fpath + ": cannot decode HttpConnectionManager: " + e.getMessage());
+        problems.add(fpath.get() + ": cannot decode HttpConnectionManager: " + e.getMessage());
         continue;
       }
       if (hcm.hasRds()) {
         String name = hcm.getRds().getRouteConfigName();
         if (!routeNames.contains(name)) {
-          problems.add(fpath + ".rds.route_config_name: no RouteConfiguration named " + name);
+          problems.add(fpath.get() + ".rds.route_config_name: no RouteConfiguration named " + name);
         }
       } else if (hcm.hasRouteConfig()) {
-        checkRouteConfig(problems, fpath + ".route_config", hcm.getRouteConfig(), clusterNames);
+        checkRouteConfig(problems, () -> fpath.get() + ".route_config", hcm.getRouteConfig(), clusterNames);
       }
     }
   }
 
-  private static void checkRouteConfig(List<String> problems, String path, RouteConfiguration rc,
+  private static void checkRouteConfig(List<String> problems, Supplier<String> path, RouteConfiguration rc,
       Set<String> clusterNames) {
     for (int v = 0; v < rc.getVirtualHostsCount(); v++) {
       VirtualHost vh = rc.getVirtualHosts(v);
@@ -121,14 +127,17 @@ public record XdsResources(
         if (!route.hasRoute()) {
           continue;
         }
-        String rpath = path + ".virtual_hosts[%d].routes[%d].route".formatted(v, r);
+        int vi = v;
+        int rj = r;
+        Supplier<String> rpath = () -> path.get() + ".virtual_hosts[%d].routes[%d].route".formatted(vi, rj);
         RouteAction action = route.getRoute();
         if (action.hasCluster()) {
-          checkCluster(problems, rpath + ".cluster", action.getCluster(), clusterNames);
+          checkCluster(problems, () -> rpath.get() + ".cluster", action.getCluster(), clusterNames);
         } else if (action.hasWeightedClusters()) {
           for (int w = 0; w < action.getWeightedClusters().getClustersCount(); w++) {
             WeightedCluster.ClusterWeight cw = action.getWeightedClusters().getClusters(w);
-            checkCluster(problems, rpath + ".weighted_clusters.clusters[%d].name".formatted(w),
+            int wi = w;
+            checkCluster(problems, () -> rpath.get() + ".weighted_clusters.clusters[%d].name".formatted(wi),
                 cw.getName(), clusterNames);
           }
         }
@@ -136,10 +145,10 @@ public record XdsResources(
     }
   }
 
-  private static void checkCluster(List<String> problems, String path, String name,
+  private static void checkCluster(List<String> problems, Supplier<String> path, String name,
       Set<String> clusterNames) {
     if (!clusterNames.contains(name)) {
-      problems.add(path + ": no Cluster named " + name);
+      problems.add(path.get() + ": no Cluster named " + name);
     }
   }
 

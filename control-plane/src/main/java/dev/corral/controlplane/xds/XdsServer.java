@@ -2,10 +2,10 @@ package dev.corral.controlplane.xds;
 
 import static java.util.Objects.requireNonNull;
 
-import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.envoyproxy.controlplane.server.ExecutorGroup;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryResponse;
@@ -22,7 +22,10 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -36,6 +39,7 @@ public final class XdsServer implements AutoCloseable {
 
   private final Server server;
   private final AckTracker tracker;
+  private final ExecutorService sendPool;
 
   private XdsServer(Builder b) {
     this.tracker = b.tracker;
@@ -46,11 +50,20 @@ public final class XdsServer implements AutoCloseable {
       @Override
       public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
     };
-    // Cached serializer: resources shared by many sidecars (and groups) are packed once per
-    // version, not once per stream; each push to 1,000 sidecars would re-serialize them otherwise.
+    // Resources shared by many sidecars (and groups) are packed once per instance, and a
+    // response's list once per snapshot, not once per stream (see PackingSerializer).
+    // Responses are packed and written on a small pool, in order per stream, not inline: the
+    // cache answers a new snapshot's open watches inside its (global) lock, one stream after
+    // another, so a push to 1,000 streams would use one core.
+    AtomicInteger sendIds = new AtomicInteger();
+    this.sendPool = Executors.newFixedThreadPool(b.sendThreads, r -> {
+      Thread t = new Thread(r, "corral-xds-send-" + sendIds.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    ExecutorGroup perStream = () -> MoreExecutors.newSequentialExecutor(sendPool);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
-        new NackHoldingWatcher(b.publisher.cache()), new DefaultExecutorGroup(),
-        new CachedProtoResourcesSerializer());
+        new NackHoldingWatcher(b.publisher.cache()), perStream, new PackingSerializer());
     TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
         b.tracker, b.policies);
     NettyServerBuilder builder = NettyServerBuilder
@@ -95,6 +108,7 @@ public final class XdsServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
+    sendPool.shutdownNow();
   }
 
   @Override
@@ -104,6 +118,8 @@ public final class XdsServer implements AutoCloseable {
       server.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      sendPool.shutdownNow();
     }
   }
 
@@ -148,6 +164,7 @@ public final class XdsServer implements AutoCloseable {
     private int port = DEFAULT_PORT;
     private AckTracker tracker = new AckTracker();
     private PolicyResolver policies = PolicyResolver.none();
+    private int sendThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private final List<BindableService> services = new ArrayList<>();
 
     private Builder(SnapshotPublisher publisher) {
@@ -171,6 +188,15 @@ public final class XdsServer implements AutoCloseable {
 
     public Builder tracker(AckTracker tracker) {
       this.tracker = requireNonNull(tracker, "tracker");
+      return this;
+    }
+
+    /** Threads that pack and write responses (in order per stream); default: the CPUs, at most 4. */
+    public Builder sendThreads(int sendThreads) {
+      if (sendThreads < 1) {
+        throw new IllegalArgumentException("sendThreads: %s (expected: >= 1)".formatted(sendThreads));
+      }
+      this.sendThreads = sendThreads;
       return this;
     }
 
