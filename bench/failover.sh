@@ -298,11 +298,20 @@ function done(summary, latency, requests)
   io.write(string.format("unanswered at end: %d (sent %d, answered %d)\\n", s - r, s, r))
 end
 EOF
-# warm-up: JIT, connection pools, and (Corral) "the cluster has carried traffic"
-for t in "${READY[@]}"; do
-  pv="P_$t"; timeout $((WARMUP + 20)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$RUN_DIR/paced.lua" "http://127.0.0.1:${!pv}/" >/dev/null 2>&1 &
-done
-sleep "$WARMUP"; sleep 1
+# Warm-up, the same for every proxy: JIT (a sidecar runs for hours; this one started seconds ago),
+# connection pools, and (Corral) "the cluster has carried traffic". Two wrk runs one after the
+# other, so that closing and opening client connections has been seen too (the measured run
+# starts with new connections; the JVM compiles those paths when first taken).
+if [ "$WARMUP" -gt 0 ]; then
+  for half in $(( WARMUP - WARMUP / 2 )) $(( WARMUP / 2 )); do
+    [ "$half" -gt 0 ] || continue
+    for t in "${READY[@]}"; do
+      pv="P_$t"; timeout $((half + 20)) wrk -t1 -c"$CONNS" -d"${half}s" -s "$RUN_DIR/paced.lua" "http://127.0.0.1:${!pv}/" >/dev/null 2>&1 &
+    done
+    sleep "$half"; sleep 0.5
+  done
+  sleep 0.5
+fi
 
 log "load: ${#READY[@]} x wrk -t1 -c$CONNS -d${DURATION}s --latency --timeout 2s (delay ${DELAY_MS} ms per connection); kill -9 backend 2 at ${KILL_AT}s"
 declare -A WRK=()
@@ -387,7 +396,7 @@ REPORT="$RUN_DIR/report.md"
   done
   echo
   if [ -s "$RUN_DIR/corral-stats.prom" ]; then
-    echo "Corral, requests that met the dead host: $(awk '/^corral_upstream_cx_connect_fail_total/ {printf "connect failures %d", $2} /^corral_upstream_rq_retry_total/ {r = $1; sub(/.*reason="/, "", r); sub(/".*/, "", r); printf ", retries (%s) %d", r, $2} /^corral_upstream_rq_retry_success_total/ {printf ", retry successes %d", $2} /^corral_outlier_ejections_total|^corral_outlier_ejected_total/ {printf ", ejections %d", $2}' "$RUN_DIR/corral-stats.prom")"
+    echo "Corral, requests that met the dead host: $(awk '/^corral_upstream_cx_connect_fail_total/ {cf += $2} /^corral_upstream_rq_retry_total/ {r = $1; sub(/.*reason="/, "", r); sub(/".*/, "", r); rt = rt sprintf(", retries (%s) %d", r, $2)} /^corral_upstream_rq_retry_success_total/ {rs += $2} /^corral_outlier_ejections_total/ {ej += $2} END {printf "connect failures %d%s, retry successes %d, outlier ejections %d", cf, rt, rs, ej}' "$RUN_DIR/corral-stats.prom")"
   fi
   if [ -s "$RUN_DIR/corral/gc.log" ]; then
     echo "Corral GC (whole process life, warm-up included): $(awk '/\[gc *\]/ && / Pause / {n++; v = $NF; sub(/ms$/, "", v); t += v; if (v > mx) mx = v} /\[safepoint\]/ && /Total: / {for (i = 1; i <= NF; i++) if ($i == "Total:") {v = $(i + 1) / 1e6; if (v > sp) sp = v}} END {printf "%d pauses, total %.1f ms, max %.2f ms; longest safepoint %.2f ms", n, t, mx, sp}' "$RUN_DIR/corral/gc.log")"
