@@ -34,7 +34,9 @@
 # proxy are legitimately in flight at the last instant, more means requests hung (each hung
 # request also stalls its connection, which shows as a lower achieved RPS).
 # The Lua script also logs the second (since start) of every non-2xx response, so the report
-# says when the errors happened relative to the kill.
+# says when the errors happened relative to the kill. The warm-up (default 20 s, unmeasured, the
+# same for every proxy) is two wrk runs back to back: JIT warm-up, including the paths of closing
+# and opening client connections, which the measured run takes at once.
 #
 # Proxies (one worker / thread each):
 #   nginx   - upstream keepalive 32, max_fails=1 fail_timeout=10s,
@@ -45,7 +47,14 @@
 #   corral  - route retry_policy {retry_on: connect-failure,reset,5xx, num_retries: 2,
 #             previous_hosts predicate, host_selection_retry_max_attempts: 3}; cluster health_checks
 #             (interval 0.2s, timeout 1s, unhealthy_threshold 2, healthy_threshold 2, http path /),
-#             outlier_detection (consecutive_5xx 3, interval 1s, base_ejection_time 10s)
+#             outlier_detection (consecutive_5xx 3, split_external_local_origin_errors,
+#             consecutive_local_origin_failure 1, max_ejection_percent 100, interval 1s,
+#             base_ejection_time 10s: one local failure ejects, like nginx's max_fails=1 and
+#             HAProxy's error-limit 1 on-error mark-down)
+# Where the tail is: each request carries ?i=N, the backends echo it as X-Req, and the Lua script
+# writes "send_epoch_us latency_us status" per answered request to <proxy>-timeline.txt; the report
+# adds the p99 without the second after the kill, per-second latency (timeline-<proxy>.md), CPU per
+# request per proxy (/proc), and for Corral a GC/safepoint log and per-thread CPU.
 # After the run, Corral's /clusters and /stats/prometheus are saved next to the raw outputs.
 # Everything lives in bench/results/failover-<timestamp>/; every process is killed on exit.
 set -uo pipefail
