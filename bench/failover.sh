@@ -8,7 +8,7 @@
 #   --kill-at SEC      when backend 2 is killed (master and worker, SIGKILL)   (default: 7)
 #   --rate RPS         target rate per proxy                                   (default: 500)
 #   --connections N    wrk connections per proxy                               (default: 10)
-#   --warmup SEC       unmeasured load per proxy before the run                (default: 3)
+#   --warmup SEC       unmeasured load per proxy before the run: JIT warm-up   (default: 20)
 #   --only LIST        comma list of nginx,haproxy,corral                      (default: all three)
 #   -h, --help         this text
 #   Environment: FAILOVER_PORT_BASE (default 19000; ports BASE+1..BASE+9 on 127.0.0.1 are used),
@@ -34,7 +34,9 @@
 # proxy are legitimately in flight at the last instant, more means requests hung (each hung
 # request also stalls its connection, which shows as a lower achieved RPS).
 # The Lua script also logs the second (since start) of every non-2xx response, so the report
-# says when the errors happened relative to the kill.
+# says when the errors happened relative to the kill. The warm-up (default 20 s, unmeasured, the
+# same for every proxy) is two wrk runs back to back: JIT warm-up, including the paths of closing
+# and opening client connections, which the measured run takes at once.
 #
 # Proxies (one worker / thread each):
 #   nginx   - upstream keepalive 32, max_fails=1 fail_timeout=10s,
@@ -45,14 +47,21 @@
 #   corral  - route retry_policy {retry_on: connect-failure,reset,5xx, num_retries: 2,
 #             previous_hosts predicate, host_selection_retry_max_attempts: 3}; cluster health_checks
 #             (interval 0.2s, timeout 1s, unhealthy_threshold 2, healthy_threshold 2, http path /),
-#             outlier_detection (consecutive_5xx 3, interval 1s, base_ejection_time 10s)
+#             outlier_detection (consecutive_5xx 3, split_external_local_origin_errors,
+#             consecutive_local_origin_failure 1, max_ejection_percent 100, interval 1s,
+#             base_ejection_time 10s: one local failure ejects, like nginx's max_fails=1 and
+#             HAProxy's error-limit 1 on-error mark-down)
+# Where the tail is: each request carries ?i=N, the backends echo it as X-Req, and the Lua script
+# writes "send_epoch_us latency_us status" per answered request to <proxy>-timeline.txt; the report
+# adds the p99 without the second after the kill, per-second latency (timeline-<proxy>.md), CPU per
+# request per proxy (/proc), and for Corral a GC/safepoint log and per-thread CPU.
 # After the run, Corral's /clusters and /stats/prometheus are saved next to the raw outputs.
 # Everything lives in bench/results/failover-<timestamp>/; every process is killed on exit.
 set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
-DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=3; ONLY="nginx,haproxy,corral"
+DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=20; ONLY="nginx,haproxy,corral"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -126,7 +135,8 @@ http {
   uwsgi_temp_path $d/tmp/uwsgi; scgi_temp_path $d/tmp/scgi;
   server {
     listen 127.0.0.1:${BACKEND[$i]} backlog=4096;
-    location / { default_type text/plain; return 200 "$BODY"; }
+    # X-Req echoes the client's request id (?i=N) so the Lua script can time every request
+    location / { default_type text/plain; add_header X-Req \$arg_i; return 200 "$BODY"; }
   }
 }
 EOF
@@ -231,12 +241,18 @@ if [[ " ${TARGETS[*]} " == *" corral "* ]]; then
       http_health_check: { path: / }
     outlier_detection:
       consecutive_5xx: 3
+      split_external_local_origin_errors: true
+      consecutive_local_origin_failure: 1
+      max_ejection_percent: 100
       interval: 1s
       base_ejection_time: 10s"
   corral_bootstrap "$CORRAL_ADMIN" "$P_corral" "$ROUTE_EXTRA" "$CLUSTER_EXTRA" "${BACKEND[@]:0:3}" > "$d/bootstrap.yaml"
   cmd="${CORRAL_CMD:-./corral sidecar}"
   echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency 1" > "$d/command.txt"
-  (cd "$REPO_ROOT" && exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency 1) >"$d/stdout.log" 2>&1 &
+  # GC and safepoint log (cheap, written asynchronously) to tell GC pauses from other tail causes
+  JF="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc,safepoint:file=$d/gc.log:utctime,uptime,level,tags"
+  echo "CORRAL_JVM_FLAGS=\"$JF\"" >> "$d/command.txt"
+  (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="$JF" exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency 1) >"$d/stdout.log" 2>&1 &
   PID[corral]=$!; PIDS+=($!)
 fi
 
@@ -252,17 +268,35 @@ done
 DELAY_MS="$(awk -v c="$CONNS" -v r="$RATE" 'BEGIN { printf "%.3f", 1000 * c / r }')"
 cat > "$RUN_DIR/paced.lua" <<EOF
 -- each connection waits ${DELAY_MS} ms after a response before its next request (~$RATE rps over $CONNS connections)
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } corral_ts; int clock_gettime(int, corral_ts *); ]]
+local ts = ffi.new("corral_ts")
+local function now_us() ffi.C.clock_gettime(0, ts); return tonumber(ts.tv_sec) * 1000000 + math.floor(tonumber(ts.tv_nsec) / 1000) end
 local t0 = nil
+local timeline, started, seq = nil, {}, 0
 sent, recv = 0, 0
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
+-- optional argument: a file that gets one line per answered request, "send_epoch_us latency_us status";
+-- the request id travels as ?i=N and comes back in the backends' X-Req header
+function init(args) if args[1] then timeline = io.open(args[1], "w"); timeline:setvbuf("full", 65536) end end
 function delay() return ${DELAY_MS} end
-function request() sent = sent + 1; return wrk.format() end
+function request()
+  sent = sent + 1; seq = seq + 1
+  started[seq] = now_us()
+  return wrk.format(nil, "/?i=" .. seq)
+end
 function response(status, headers, body)
   recv = recv + 1
   if t0 == nil then t0 = os.time() end
   if status < 200 or status >= 400 then
     io.stderr:write(string.format("non2xx status=%d second=%d\\n", status, os.time() - t0))
+  end
+  local id = tonumber(headers["X-Req"] or headers["x-req"])  -- HAProxy lower-cases header names
+  local t = id and started[id]
+  if t then
+    started[id] = nil
+    if timeline then timeline:write(t, " ", now_us() - t, " ", status, "\\n") end
   end
 end
 -- wrk counts a timeout only when the late response arrives: a request that never gets an answer
@@ -273,28 +307,49 @@ function done(summary, latency, requests)
   io.write(string.format("unanswered at end: %d (sent %d, answered %d)\\n", s - r, s, r))
 end
 EOF
-# warm-up: JIT, connection pools, and (Corral) "the cluster has carried traffic"
-for t in "${READY[@]}"; do
-  pv="P_$t"; timeout $((WARMUP + 20)) wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$RUN_DIR/paced.lua" "http://127.0.0.1:${!pv}/" >/dev/null 2>&1 &
-done
-sleep "$WARMUP"; sleep 1
+# Warm-up, the same for every proxy: JIT (a sidecar runs for hours; this one started seconds ago),
+# connection pools, and (Corral) "the cluster has carried traffic". Two wrk runs one after the
+# other, so that closing and opening client connections has been seen too (the measured run
+# starts with new connections; the JVM compiles those paths when first taken).
+if [ "$WARMUP" -gt 0 ]; then
+  for half in $(( WARMUP - WARMUP / 2 )) $(( WARMUP / 2 )); do
+    [ "$half" -gt 0 ] || continue
+    for t in "${READY[@]}"; do
+      pv="P_$t"; timeout $((half + 20)) wrk -t1 -c"$CONNS" -d"${half}s" -s "$RUN_DIR/paced.lua" "http://127.0.0.1:${!pv}/" >/dev/null 2>&1 &
+    done
+    sleep "$half"; sleep 0.5
+  done
+  sleep 0.5
+fi
 
 log "load: ${#READY[@]} x wrk -t1 -c$CONNS -d${DURATION}s --latency --timeout 2s (delay ${DELAY_MS} ms per connection); kill -9 backend 2 at ${KILL_AT}s"
 declare -A WRK=()
+# CPU time (user + system, clock ticks) of a process tree: the proxy's cost over the measured run
+tree_ticks() { local p sum=0; for p in $(tree_pids "$1"); do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo "$sum"; }
+declare -A TICKS0=()
+for t in "${READY[@]}"; do TICKS0[$t]="$(tree_ticks "${PID[$t]}")"; done
+# per-thread CPU of the JVM (event loop, JIT compilers, GC...): where Corral's CPU goes
+jvm_threads() { local j f
+  for j in $(tree_pids "${PID[corral]}"); do [ -d "/proc/$j/task" ] && [ "$(cat /proc/$j/comm)" = java ] && break; done
+  for f in /proc/$j/task/*/stat; do awk '{n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*/, "", n); gsub(/ /, "_", n); split(substr($0, index($0, ") ") + 2), a, " "); print n, a[12] + a[13]}' "$f" 2>/dev/null; done; }
+[ -n "${PID[corral]:-}" ] && jvm_threads > "$RUN_DIR/corral-threads-before.txt"
 T0="$(date +%s.%N)"
 for t in "${READY[@]}"; do
   pv="P_$t"
   timeout $((DURATION * 3 + 30)) wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency --timeout 2s -s "$RUN_DIR/paced.lua" \
-    "http://127.0.0.1:${!pv}/" >"$RUN_DIR/$t-wrk.txt" 2>"$RUN_DIR/$t-wrk.err" &
+    "http://127.0.0.1:${!pv}/" -- "$RUN_DIR/$t-timeline.txt" >"$RUN_DIR/$t-wrk.txt" 2>"$RUN_DIR/$t-wrk.err" &
   WRK[$t]=$!
 done
 sleep "$KILL_AT"
 VICTIM="${BPID[1]}"
 KILLSET="$(tree_pids "$VICTIM")"   # nginx master (the pid we started) and its worker
 kill -KILL $KILLSET 2>/dev/null
-TK="$(date +%s.%N)"
+TK="$(date +%s.%N)"; echo "$T0 $TK" > "$RUN_DIR/t0-kill.txt"
 log "killed backend 2 (pids $KILLSET) at $(awk -v a="$T0" -v b="$TK" 'BEGIN { printf "%.2f", b - a }') s"
 for t in "${READY[@]}"; do wait "${WRK[$t]}"; done
+[ -n "${PID[corral]:-}" ] && jvm_threads > "$RUN_DIR/corral-threads-after.txt"
+declare -A CPU_MS=()
+for t in "${READY[@]}"; do CPU_MS[$t]=$(( ($(tree_ticks "${PID[$t]}") - TICKS0[$t]) * 1000 / $(getconf CLK_TCK) )); done
 log "load done"
 
 if [[ " ${READY[*]} " == *" corral "* ]]; then
@@ -304,6 +359,25 @@ fi
 if [[ " ${READY[*]} " == *" haproxy "* ]]; then grep -iE "DOWN|UP" "$RUN_DIR/haproxy/stdout.log" | head -20 > "$RUN_DIR/haproxy-state.txt"; fi
 
 # ---------------------------------------------------------------- report
+
+# Where the tail is: from a proxy's timeline (send_epoch_us latency_us status per request), the
+# p99 without the 1 s after the kill, how many of the slowest 1 % were sent in that second, and
+# per-second p50/p99/max (timeline-<proxy>.md).
+timeline_summary() { # proxy -> "steady p99 ms|slowest 1 % in kill second|slowest 5 (s after start:ms)"
+  local f="$RUN_DIR/$1-timeline.txt"; [ -s "$f" ] || { echo "-|-|-"; return; }
+  sort -n -k2,2 "$f" | awk -v t0="$T0" -v tk="$TK" -v out="$RUN_DIR/timeline-$1.md" '
+    function pct(a, n, q) { return n ? a[int((n - 1) * q) + 1] : 0 }
+    { s = ($1 / 1e6) - t0; inkill = ($1 / 1e6 >= tk && $1 / 1e6 < tk + 1); n++; lat[n] = $2; sec[n] = s; kw[n] = inkill
+      if (!inkill) { m++; st[m] = $2 }
+      b = int(s); bn[b]++; bl[b, bn[b]] = $2; if (b > maxb) maxb = b }
+    END {
+      k = int(n / 100); hit = 0; for (i = n - k + 1; i <= n; i++) hit += kw[i]
+      slow = ""; for (i = n; i > n - 5 && i > 0; i--) slow = slow sprintf("%.1f:%.1f ", sec[i], lat[i] / 1000)
+      printf "| second | requests | p50 ms | p99 ms | max ms |\n| ---: | ---: | ---: | ---: | ---: |\n" > out
+      for (b = 0; b <= maxb; b++) { delete a; for (j = 1; j <= bn[b]; j++) a[j] = bl[b, j]
+        printf "| %d%s | %d | %.2f | %.2f | %.2f |\n", b, (b == int(tk - t0) ? " (kill)" : ""), bn[b], pct(a, bn[b], .5) / 1000, pct(a, bn[b], .99) / 1000, a[bn[b]] / 1000 > out }
+      printf "%.2f|%d of %d|%s", pct(st, m, .99) / 1000, hit, k, slow }'
+}
 to_ms() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'; }
 REPORT="$RUN_DIR/report.md"
 {
@@ -312,8 +386,8 @@ REPORT="$RUN_DIR/report.md"
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, Lua delay ${DELAY_MS} ms per connection after each response; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
   echo
-  echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second |"
-  echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |"
+  echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | proxy CPU µs/request |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |"
   for t in "${TARGETS[@]}"; do
     f="$RUN_DIR/$t-wrk.txt"
     if [ ! -s "$f" ]; then echo "| $t | failed to start | | | | | | | | | |"; continue; fi
@@ -326,9 +400,17 @@ REPORT="$RUN_DIR/report.md"
     mx="$(to_ms "$(awk '/Latency/ && !/Distribution/ {print $4; exit}' "$f")")"
     bys="$(awk '/^non2xx/ {split($3,a,"="); n[a[2]]++} END {for (s in n) printf "%ss:%d ", s, n[s]}' "$RUN_DIR/$t-wrk.err" 2>/dev/null)"
     hung="$(awk '/^unanswered at end:/ {print $4}' "$f")"; hung="${hung:-0}"
-    echo "| $t | $reqs | $rps | $(( non2 + sockn )) | $non2 | $sock | $hung | $p50 | $p99 | $mx | ${bys:--} |"
+    IFS='|' read -r tp99 thit tslow <<< "$(timeline_summary "$t")"
+    echo "| $t | $reqs | $rps | $(( non2 + sockn )) | $non2 | $sock | $hung | $p50 | $p99 | $mx | ${bys:--} | $tp99 | $thit | $tslow | $(awk -v c="${CPU_MS[$t]:-0}" -v n="$reqs" 'BEGIN { printf "%.0f", n ? c * 1000 / n : 0 }') |"
   done
   echo
+  if [ -s "$RUN_DIR/corral-stats.prom" ]; then
+    echo "Corral, requests that met the dead host: $(awk '/^corral_upstream_cx_connect_fail_total/ {cf += $2} /^corral_upstream_rq_retry_total/ {r = $1; sub(/.*reason="/, "", r); sub(/".*/, "", r); rt = rt sprintf(", retries (%s) %d", r, $2)} /^corral_upstream_rq_retry_success_total/ {rs += $2} /^corral_outlier_ejections_total/ {ej += $2} END {printf "connect failures %d%s, retry successes %d, outlier ejections %d", cf, rt, rs, ej}' "$RUN_DIR/corral-stats.prom")"
+  fi
+  if [ -s "$RUN_DIR/corral/gc.log" ]; then
+    echo "Corral GC (whole process life, warm-up included): $(awk '/\[gc *\]/ && / Pause / {n++; v = $NF; sub(/ms$/, "", v); t += v; if (v > mx) mx = v} /\[safepoint\]/ && /Total: / {for (i = 1; i <= NF; i++) if ($i == "Total:") {v = $(i + 1) / 1e6; if (v > sp) sp = v}} END {printf "%d pauses, total %.1f ms, max %.2f ms; longest safepoint %.2f ms", n, t, mx, sp}' "$RUN_DIR/corral/gc.log")"
+  fi
+  echo "Per-second latency: timeline-<proxy>.md; kill at $(awk -v a="$T0" -v b="$TK" 'BEGIN { printf "%.2f", b - a }') s."
   echo "Raw outputs: \`${RUN_DIR#$REPO_ROOT/}/\` (wrk output per proxy, configs, Corral /clusters and /stats/prometheus)."
 } > "$REPORT"
 cat "$REPORT"

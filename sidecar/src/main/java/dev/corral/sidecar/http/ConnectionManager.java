@@ -23,6 +23,10 @@ import org.jspecify.annotations.Nullable;
  * the route table, which RDS swaps whole.
  */
 public final class ConnectionManager {
+  static {
+    Exchange.preloadFailurePaths(); // once, at start-up, off the event loop
+  }
+
   private final String listenerName;
   private volatile RouteTable routes;
   private final Supplier<Map<String, Cluster>> clusters;

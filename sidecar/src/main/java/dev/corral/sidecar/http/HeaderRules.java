@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.AsciiString;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -62,16 +61,17 @@ final class HeaderRules {
   }
 
   private static void removeHopByHop(HttpHeaders headers, boolean upgrade) {
-    List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
-    for (String value : connection) {
-      for (String token : value.split(",")) {
-        String name = token.trim();
-        if (!name.isEmpty() && !(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(name))) {
-          headers.remove(name);
+    if (headers.contains(HttpHeaderNames.CONNECTION)) { // usually absent: no list, iterator or split
+      for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String token : value.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty() && !(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(name))) {
+            headers.remove(name);
+          }
         }
       }
+      headers.remove(HttpHeaderNames.CONNECTION);
     }
-    headers.remove(HttpHeaderNames.CONNECTION);
     headers.remove(HttpHeaderNames.KEEP_ALIVE);
     headers.remove(PROXY_CONNECTION);
     if (upgrade) {

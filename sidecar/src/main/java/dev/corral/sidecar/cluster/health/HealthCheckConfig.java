@@ -35,11 +35,13 @@ public record HealthCheckConfig(
     String path,
     @Nullable String host,
     List<StatusRange> expectedStatuses,
-    List<RequestHeader> requestHeadersToAdd) {
+    List<RequestHeader> requestHeadersToAdd,
+    boolean reuseConnection) {
 
   private static final Set<String> SUPPORTED = Set.of(
       "timeout", "interval", "interval_jitter", "interval_jitter_percent", "unhealthy_threshold",
-      "healthy_threshold", "no_traffic_interval", "initial_jitter", "http_health_check");
+      "healthy_threshold", "no_traffic_interval", "initial_jitter", "http_health_check",
+      "reuse_connection");
   private static final Set<String> SUPPORTED_HTTP = Set.of(
       "path", "host", "expected_statuses", "request_headers_to_add", "method");
   private static final Set<String> SUPPORTED_HEADER = Set.of("header", "append_action");
@@ -118,7 +120,8 @@ public record HealthCheckConfig(
         http.getPath(),
         http.getHost().isEmpty() ? null : http.getHost(),
         statuses(http.getExpectedStatusesList()),
-        headers(http.getRequestHeadersToAddList()));
+        headers(http.getRequestHeadersToAddList()),
+        !proto.hasReuseConnection() || proto.getReuseConnection().getValue()); // Envoy's default: true
   }
 
   private static void refuseUnsupported(Message message, Set<String> supported, String prefix) {

@@ -214,6 +214,7 @@ public final class HealthChecker {
         timer.cancel();
       }
       abandon();
+      prober.forget(host);
       if (failed) {
         failed = false;
         sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, false);

@@ -22,14 +22,24 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
- * An HTTP/1.1 check over a fresh connection: {@code GET path} with the configured Host and
- * headers, healthy when the status is expected. It decides on the response head and closes the
- * connection, so a large body is never read or buffered.
+ * An HTTP/1.1 check: {@code GET path} with the configured Host and headers, healthy when the
+ * status is expected. It decides on the response head. With reuse_connection (Envoy's default)
+ * the connection is kept for the next check once a healthy response has ended; any other outcome
+ * (unhealthy status, {@code Connection: close}, failure, timeout) closes it, as does a check that
+ * starts while the last response is still arriving, so a large or endless body never holds up
+ * checks. Without reuse_connection each check opens its own connection ({@code Connection: close}).
+ *
+ * <p>Confined to the checker's event loop: {@link #probe} and {@link #forget} are called there.
  */
 final class HttpProber implements Prober {
   static final String USER_AGENT = "Corral/HC";
@@ -39,6 +49,9 @@ final class HttpProber implements Prober {
   private final String authority;
   private final List<RequestHeader> headers;
   private final List<StatusRange> expected;
+  private final boolean reuse;
+  /** The one connection per host (idle between checks, or in use). */
+  private final Map<Host, Channel> connections = new HashMap<>();
 
   HttpProber(EventLoop loop, Transport transport, HealthCheckConfig config, String authority) {
     this.bootstrap = new Bootstrap()
@@ -51,34 +64,63 @@ final class HttpProber implements Prober {
     this.authority = authority;
     this.headers = config.requestHeadersToAdd();
     this.expected = config.expectedStatuses();
+    this.reuse = config.reuseConnection();
   }
 
   @Override
   public CompletableFuture<CheckResult> probe(Host host) {
     CompletableFuture<CheckResult> result = new CompletableFuture<>();
+    Channel kept = connections.get(host);
+    if (kept != null) {
+      StatusHandler handler = kept.pipeline().get(StatusHandler.class);
+      if (kept.isActive() && handler != null && handler.idle) {
+        handler.begin(result);
+        send(kept, result);
+        return result;
+      }
+      connections.remove(host);
+      kept.close(); // still reading the last answer, or broken: not worth waiting for
+    }
+    StatusHandler handler = new StatusHandler(host);
+    handler.begin(result);
     ChannelFuture connect = bootstrap.clone()
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new HttpClientCodec(), new StatusHandler(result));
+            ch.pipeline().addLast(new HttpClientCodec(), handler);
           }
         })
         .connect(host.address());
     Channel channel = connect.channel();
-    // Done for any reason (answer, failure, the checker's timeout cancelling it): close.
-    result.whenComplete((r, e) -> channel.close());
+    handler.channel = channel;
+    if (reuse) {
+      connections.put(host, channel);
+    }
     connect.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         result.complete(CheckResult.NETWORK_FAILURE);
         return;
       }
-      channel.writeAndFlush(request()).addListener((ChannelFuture w) -> {
-        if (!w.isSuccess()) {
-          result.complete(CheckResult.NETWORK_FAILURE);
-        }
-      });
+      send(channel, result);
     });
     return result;
+  }
+
+  /** The host is no longer checked: its kept connection closes. */
+  @Override
+  public void forget(Host host) {
+    Channel kept = connections.remove(host);
+    if (kept != null) {
+      kept.close();
+    }
+  }
+
+  private void send(Channel channel, CompletableFuture<CheckResult> result) {
+    channel.writeAndFlush(request()).addListener((ChannelFuture w) -> {
+      if (!w.isSuccess()) {
+        result.complete(CheckResult.NETWORK_FAILURE);
+      }
+    });
   }
 
   FullHttpRequest request() {
@@ -86,7 +128,9 @@ final class HttpProber implements Prober {
     HttpHeaders h = request.headers();
     h.set(HttpHeaderNames.HOST, authority);
     h.set(HttpHeaderNames.USER_AGENT, USER_AGENT);
-    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (!reuse) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
     for (RequestHeader header : headers) {
       switch (header.action()) {
         case ADD_IF_ABSENT -> {
@@ -115,23 +159,63 @@ final class HttpProber implements Prober {
     return false;
   }
 
+  /** One connection's checks, one after another. */
   private final class StatusHandler extends SimpleChannelInboundHandler<HttpObject> {
-    private final CompletableFuture<CheckResult> result;
+    private final Host host;
+    /** Set by {@link #probe} right after connecting, before anything can complete a check. */
+    @Nullable Channel channel;
+    private CompletableFuture<CheckResult> result = new CompletableFuture<>();
+    /** True between checks, once the last response ended and the connection may carry another. */
+    boolean idle;
+    private boolean keep;
 
-    StatusHandler(CompletableFuture<CheckResult> result) {
-      this.result = result;
+    StatusHandler(Host host) {
+      this.host = host;
+    }
+
+    void begin(CompletableFuture<CheckResult> check) {
+      result = check;
+      idle = false;
+      keep = reuse;
+      // Done for any reason but a healthy answer (failure, the checker's timeout cancelling it): close.
+      check.whenComplete((r, e) -> {
+        if (e != null || r != CheckResult.HEALTHY) {
+          keep = false;
+        }
+        if (!keep) {
+          close();
+        }
+      });
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
       if (msg instanceof HttpResponse response) {
         boolean healthy = response.decoderResult().isSuccess() && expected(response.status().code());
+        keep &= HttpUtil.isKeepAlive(response);
         result.complete(healthy ? CheckResult.HEALTHY : CheckResult.UNHEALTHY);
       }
+      if (msg instanceof LastHttpContent && keep && result.isDone()) {
+        idle = true; // the answer is read to its end: the next check may use this connection
+      }
+    }
+
+    /** Closes this connection and forgets it, unless another connection has replaced it already. */
+    private void close() {
+      idle = false;
+      Channel ch = channel;
+      if (ch == null) {
+        return;
+      }
+      connections.remove(host, ch);
+      ch.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      idle = false;
+      keep = false;
+      connections.remove(host, ctx.channel());
       result.complete(CheckResult.NETWORK_FAILURE);
     }
 

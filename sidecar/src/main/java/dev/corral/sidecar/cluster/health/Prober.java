@@ -11,4 +11,7 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 interface Prober {
   CompletableFuture<HealthChecker.CheckResult> probe(Host host);
+
+  /** {@code host} is no longer checked: release what is kept for it (a reused connection). */
+  default void forget(Host host) {}
 }

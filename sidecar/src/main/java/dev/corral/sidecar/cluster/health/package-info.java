@@ -13,14 +13,15 @@
  *   <li>Every failure (an unexpected status, a connect failure, a timeout) counts toward
  *       unhealthy_threshold. Envoy marks a host failed at once on an unexpected status that is not
  *       in retriable_statuses and applies the threshold only to network failures and timeouts.
- *   <li>Each check opens its own connection ({@code Connection: close}) and decides on the
- *       response head, never reading the body; Envoy reuses the connection by default.
+ *   <li>Checks decide on the response head. As in Envoy, reuse_connection (default true) keeps
+ *       the connection for the next check after a healthy answer has ended; anything else closes
+ *       it. With {@code reuse_connection: false} each check opens its own ({@code Connection: close}).
  *   <li>Checks run on one event loop per cluster; the interval starts when a check ends, plus
  *       Envoy's jitter (interval_jitter, interval_jitter_percent), and no_traffic_interval
  *       applies until the cluster has carried traffic.
  * </ul>
  * Not implemented, and refused in the config: TCP/gRPC/custom checks, edge and unhealthy
- * intervals, event logs, TLS options, alt_port, reuse_connection, methods other than GET,
+ * intervals, event logs, TLS options, alt_port, methods other than GET,
  * HTTP/2 checks, receive/retriable_statuses, more than one check per cluster.
  */
 @NullMarked

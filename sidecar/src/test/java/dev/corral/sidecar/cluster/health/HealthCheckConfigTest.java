@@ -59,10 +59,14 @@ class HealthCheckConfigTest {
   }
 
   @Test
+  void reuseConnectionDefaultsToTrueAsInEnvoy() {
+    assertThat(HealthCheckConfig.fromProto(minimal().build()).reuseConnection()).isTrue();
+    assertThat(HealthCheckConfig.fromProto(minimal().setReuseConnection(BoolValue.of(false)).build())
+        .reuseConnection()).isFalse();
+  }
+
+  @Test
   void refusesUnsupportedFieldsNamingThePath() {
-    assertThatThrownBy(() -> HealthCheckConfig.fromProto(
-            minimal().setReuseConnection(BoolValue.of(false)).build()))
-        .hasMessage("reuse_connection: not supported");
     assertThatThrownBy(() -> HealthCheckConfig.fromProto(
             minimal().setEventLogPath("/tmp/hc.log").build()))
         .hasMessage("event_log_path: not supported");

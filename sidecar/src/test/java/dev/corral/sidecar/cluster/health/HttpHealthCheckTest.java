@@ -2,6 +2,7 @@ package dev.corral.sidecar.cluster.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import com.sun.net.httpserver.HttpServer;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +98,55 @@ class HttpHealthCheckTest {
   }
 
   @Test
+  void checksReuseTheirConnectionUnlessTheConfigSaysNo() throws IOException {
+    Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
+    AtomicReference<String> connection = new AtomicReference<>();
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/healthz", exchange -> {
+      clientPorts.add(exchange.getRemoteAddress().getPort());
+      connection.set(exchange.getRequestHeaders().getFirst("Connection"));
+      // No body: the JDK server writes a body separately, and Nagle + delayed ACK could hold it
+      // past the next check (which then rightly opens a new connection instead of waiting).
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    Host host = Host.of("127.0.0.1", server.getAddress().getPort());
+
+    checker = start(host, HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
+    await().until(() -> results.size() >= 5);
+    assertThat(clientPorts).hasSize(1); // Envoy's default reuse_connection: true
+    assertThat(connection.get()).isNull();
+    checker.stop();
+
+    clientPorts.clear();
+    results.clear();
+    checker = start(host, HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"), 5_000, false);
+    await().until(() -> results.size() >= 3);
+    assertThat(clientPorts).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(connection.get()).isEqualTo("close");
+  }
+
+  @Test
+  void aConnectionClosedBetweenChecksIsReplaced() throws IOException {
+    // The server closes every connection after its answer: each check must connect anew, healthy.
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/healthz", exchange -> {
+      exchange.getResponseHeaders().set("Connection", "close");
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    server.start();
+    Host host = Host.of("127.0.0.1", server.getAddress().getPort());
+
+    checker = start(host, HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
+
+    await().until(() -> results.size() >= 5);
+    assertThat(results).containsOnly(CheckResult.HEALTHY);
+    assertThat(failed).isEmpty();
+  }
+
+  @Test
   void aRefusedConnectionIsANetworkFailure() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -132,7 +183,13 @@ class HttpHealthCheckTest {
   }
 
   private HealthChecker start(Host host, HealthCheck.HttpHealthCheck.Builder http, int timeoutMillis) {
+    return start(host, http, timeoutMillis, true);
+  }
+
+  private HealthChecker start(Host host, HealthCheck.HttpHealthCheck.Builder http, int timeoutMillis,
+      boolean reuseConnection) {
     HealthCheck proto = HealthCheck.newBuilder()
+        .setReuseConnection(BoolValue.of(reuseConnection))
         .setTimeout(millis(timeoutMillis))
         .setInterval(millis(20))
         .setUnhealthyThreshold(UInt32Value.of(2))
