@@ -8,7 +8,7 @@
 #   -h, --help        this text
 #   Harness options (dev.corral.bench.ads.AdsScaleBench, defaults in brackets):
 #     --clients N [1000] --groups N [100] --services N [1000] --endpoints N [10] --namespaces N [50]
-#     --changes N [10] --warmup N [30] --iterations N [50] --only translate,ads [both]
+#     --changes N [10] --warmup-changes N [3] --warmup N [30] --iterations N [50] --only translate,ads [both]
 #
 # Part 1 (translate): Translator.translate of the synthetic mesh (1,000 Services x 10 endpoints, one
 #   BalancePolicy each) for one node group, 30 warm-up then 50 timed iterations (HdrHistogram), and
@@ -17,7 +17,8 @@
 # Part 2 (ads): ControlPlane on 127.0.0.1 (port 0) fed by an in-memory model source; N clients,
 #   each its own gRPC connection, on one shared 2-thread Netty event loop (directExecutor). Each
 #   subscribes like the sidecar's AdsClient (CDS+LDS, then EDS/RDS by name) and ACKs every response.
-#   Then one BalancePolicy is changed N times (request and connect timeout: RDS and CDS change);
+#   Then one BalancePolicy is changed (3 unmeasured warm-up changes, then N measured; request and
+#   connect timeout: RDS and CDS change);
 #   per client: model change -> ACK of every changed type. Target: p99 <= 1 s at 1,000 clients.
 # Prints a markdown report and writes it to bench/results/ads-scale-latest.md.
 set -uo pipefail
