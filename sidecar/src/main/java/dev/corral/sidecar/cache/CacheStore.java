@@ -17,6 +17,9 @@ public interface CacheStore {
   /** The response stored for this request, or why there is none. Counts a hit or a miss. */
   Lookup get(CacheKey key, RequestHead request);
 
+  /** As {@link #get}, without counting: a second look for a request already counted. */
+  Lookup peek(CacheKey key, RequestHead request);
+
   /**
    * Stores a response under the request's key and the response's {@code Vary}, replacing what
    * was there. Returns false when it cannot be stored ({@code Vary: *}). The caller has checked

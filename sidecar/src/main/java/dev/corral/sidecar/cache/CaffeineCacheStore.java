@@ -70,26 +70,33 @@ final class CaffeineCacheStore implements CacheStore {
 
   @Override
   public Lookup get(CacheKey key, RequestHead request) {
+    Lookup lookup = peek(key, request);
+    if (lookup.hit()) {
+      listener.onHit();
+    } else {
+      listener.onMiss();
+    }
+    return lookup;
+  }
+
+  @Override
+  public Lookup peek(CacheKey key, RequestHead request) {
     requireNonNull(key, "key");
     requireNonNull(request, "request");
     Object gen = cache.getIfPresent(new UriSlot(key.uri()));
     if (gen == null) {
-      listener.onMiss();
       return Lookup.URI_MISS;
     }
     long g = (Long) gen;
     Object spec = cache.getIfPresent(new SpecSlot(g, key));
     if (spec == null) {
-      listener.onMiss();
       return Lookup.VARY_MISS;
     }
     VarySpec.VariantKey vk = ((VarySpec) spec).variantOf(key, request);
     Object r = cache.getIfPresent(new VariantSlot(g, key, vk.spec().names(), vk.values()));
     if (r == null) {
-      listener.onMiss();
       return Lookup.VARY_MISS;
     }
-    listener.onHit();
     return new Lookup(Outcome.HIT, (CachedResponse) r);
   }
 

@@ -1,5 +1,6 @@
 package dev.corral.sidecar.http;
 
+import dev.corral.sidecar.cache.CacheKey;
 import dev.corral.sidecar.cache.CacheStatus;
 import dev.corral.sidecar.cache.CachedBody;
 import dev.corral.sidecar.cache.CachedResponse;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The cache filter's response side, a decorator of the exchange's {@link Downstream}: sets
@@ -46,6 +48,24 @@ final class CacheTap implements Downstream {
   private int status;
   private HttpFields headers;
   private long responseTime;
+
+  /**
+   * The response stored since this exchange's lookup missed, if it is fresh now (see
+   * {@link HttpCache#storedSince}); null for a revalidation, whose stale entry was found.
+   */
+  CacheDecision.@Nullable Serve storedSinceLookup() {
+    CacheKey key = decision.key();
+    return key == null || decision.stale() != null ? null : cache.storedSince(request, key);
+  }
+
+  /** What this tap decorates. */
+  Downstream inner() {
+    return inner;
+  }
+
+  HttpCache cache() {
+    return cache;
+  }
 
   CacheTap(Downstream inner, HttpCache cache, CacheDecision.Forward decision, RequestHead request,
       BooleanSupplier mayStore) {

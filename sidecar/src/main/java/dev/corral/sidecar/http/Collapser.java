@@ -51,6 +51,9 @@ final class Collapser {
         inFlight.remove(key, running);
         continue;
       }
+      if (exchange.answeredByCacheSinceLookup()) {
+        return; // a fetch of this key ended (and stored) between the cache lookup and now
+      }
       SharedFetch fetch = new SharedFetch(this, key, exchange.eventLoop(), exchange.remoteAddress(), head,
           !settings.shareAcrossCredentials(), settings.maxBufferedBytes());
       if (inFlight.putIfAbsent(key, fetch) != null) {

@@ -218,6 +218,24 @@ final class Exchange {
     return false;
   }
 
+  /**
+   * The collapse filter found no fetch to join: answers from memory, and returns true, when the
+   * response this request's cache lookup missed was stored since (a fetch that ended on another
+   * event loop between the two steps).
+   */
+  boolean answeredByCacheSinceLookup() {
+    if (!(downstream instanceof CacheTap tap)) {
+      return false;
+    }
+    CacheDecision.Serve serve = tap.storedSinceLookup();
+    if (serve == null) {
+      return false;
+    }
+    downstream = tap.inner();
+    respondFromMemory(CachedResponses.render(serve.stored(), head, serve.status(), tap.cache().now()));
+    return true;
+  }
+
   /** Starts the one background refresh of a stale entry, through the collapser. */
   private void startRefresh(HttpCache cache, CacheKey key) {
     DefaultFullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), request.uri(),

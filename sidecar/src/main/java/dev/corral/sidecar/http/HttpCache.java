@@ -18,6 +18,7 @@ import dev.corral.sidecar.route.RequestHead;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP cache filter's state for one CachePolicy (a listener's, or a route's override): the
@@ -78,6 +79,23 @@ final class HttpCache {
           CacheStatus.forward(verdict.forcedByRequest() ? Fwd.REQUEST : Fwd.STALE).ttl(verdict.ttlSeconds()),
           stored, stored.hasValidator(), false);
     };
+  }
+
+  /**
+   * A fresh response stored for {@code head} after its lookup missed, or null; not counted again.
+   * For the collapse filter when it finds no fetch to join: the fetch this request missed may have
+   * ended on another event loop between its cache lookup and its join, and a fetch stores its
+   * response before it leaves the collapser, so a second look finds it.
+   */
+  CacheDecision.@Nullable Serve storedSince(RequestHead head, CacheKey key) {
+    CachedResponse stored = store.peek(key, head).response();
+    if (stored == null) {
+      return null;
+    }
+    Freshness.Verdict verdict = freshness.evaluate(stored, CacheControl.parse(head.headers("cache-control")),
+        clock.getAsLong());
+    return verdict.action() != Freshness.Action.SERVE ? null
+        : new CacheDecision.Serve(key, stored, CacheStatus.hit().ttl(verdict.ttlSeconds()), false);
   }
 
   /** The decision of a background refresh: forward unconditionally, store the result. */

@@ -34,6 +34,19 @@ class CacheStoreTest {
   }
 
   @Test
+  void aSecondLookIsNotCounted() {
+    TestHead req = TestHead.get("images", "/a");
+    CacheKey key = keys.keyFor(req);
+    assertThat(store.peek(key, req).outcome()).isEqualTo(CacheStore.Outcome.URI_MISS);
+    CachedResponse r = response(10, "cache-control", "max-age=60");
+    store.put(key, req, r);
+
+    assertThat(store.peek(key, req).response()).isSameAs(r);
+    assertThat(counters.hits()).isZero();
+    assertThat(counters.misses()).isZero();
+  }
+
+  @Test
   void varyingResponsesAreStoredPerVariant() {
     TestHead de = TestHead.get("images", "/a").header("accept-language", "de");
     TestHead fr = TestHead.get("images", "/a").header("accept-language", "fr");
