@@ -97,12 +97,19 @@ class HttpHealthCheckTest {
     await().until(() -> !failed.getOrDefault(host, true));
   }
 
+  /** Starts {@link #server} answering /healthz with {@code handler}; returns its address. */
+  private Host serveHealthz(com.sun.net.httpserver.HttpHandler handler) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/healthz", handler);
+    server.start();
+    return Host.of("127.0.0.1", server.getAddress().getPort());
+  }
+
   @Test
   void checksReuseTheirConnectionUnlessTheConfigSaysNo() throws IOException {
     Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
     AtomicReference<String> connection = new AtomicReference<>();
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/healthz", exchange -> {
+    Host host = serveHealthz(exchange -> {
       clientPorts.add(exchange.getRemoteAddress().getPort());
       connection.set(exchange.getRequestHeaders().getFirst("Connection"));
       // No body: the JDK server writes a body separately, and Nagle + delayed ACK could hold it
@@ -110,8 +117,6 @@ class HttpHealthCheckTest {
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
-    server.start();
-    Host host = Host.of("127.0.0.1", server.getAddress().getPort());
 
     checker = start(host, HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
     await().until(() -> results.size() >= 5);
@@ -130,14 +135,11 @@ class HttpHealthCheckTest {
   @Test
   void aConnectionClosedBetweenChecksIsReplaced() throws IOException {
     // The server closes every connection after its answer: each check must connect anew, healthy.
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/healthz", exchange -> {
+    Host host = serveHealthz(exchange -> {
       exchange.getResponseHeaders().set("Connection", "close");
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
-    server.start();
-    Host host = Host.of("127.0.0.1", server.getAddress().getPort());
 
     checker = start(host, HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
 
