@@ -66,8 +66,7 @@ class HttpHealthCheckTest {
   void marksAFailingServerFailedAndRecoversIt() throws IOException {
     AtomicInteger status = new AtomicInteger(200);
     AtomicReference<String> seen = new AtomicReference<>();
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/healthz", exchange -> {
+    Host host = serveHealthz(exchange -> {
       seen.set(exchange.getRequestMethod() + " " + exchange.getRequestURI()
           + " host=" + exchange.getRequestHeaders().getFirst("Host")
           + " x-probe=" + exchange.getRequestHeaders().getFirst("x-probe")
@@ -77,8 +76,6 @@ class HttpHealthCheckTest {
       exchange.getResponseBody().write(body);
       exchange.close();
     });
-    server.start();
-    Host host = Host.of("127.0.0.1", server.getAddress().getPort());
     checker = start(host, HealthCheck.HttpHealthCheck.newBuilder()
         .setPath("/healthz")
         .addRequestHeadersToAdd(HeaderValueOption.newBuilder()
