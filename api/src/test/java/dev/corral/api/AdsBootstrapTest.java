@@ -27,6 +27,23 @@ class AdsBootstrapTest {
   }
 
   @Test
+  void quotesWhatYamlWouldOtherwiseReadAsSomethingElse() throws Exception {
+    String yaml = AdsBootstrap.node("$(CORRAL_POD_NAME).shop", "x").metadata("version", "1.10")
+        .metadata("note", "a: b # c").admin("::1", 15000).xds("fd00::10", 15010).xdsCluster("corral-xds").yaml();
+    JsonNode b = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+
+    assertThat(b.at("/node/id").asText()).isEqualTo("$(CORRAL_POD_NAME).shop");
+    assertThat(b.at("/node/metadata/version").isTextual()).isTrue();
+    assertThat(b.at("/node/metadata/version").asText()).isEqualTo("1.10");
+    assertThat(b.at("/node/metadata/note").asText()).isEqualTo("a: b # c");
+    assertThat(b.at("/admin/address/socket_address/address").asText()).isEqualTo("::1");
+    assertThat(b.at("/static_resources/clusters/0/load_assignment/endpoints/0/lb_endpoints/0/endpoint/address"
+        + "/socket_address/address").asText()).isEqualTo("fd00::10");
+    assertThat(b.at("/dynamic_resources/ads_config/grpc_services/0/envoy_grpc/cluster_name").asText())
+        .isEqualTo("corral-xds");
+  }
+
+  @Test
   void leavesOutAnEmptyMetadataBlock() throws Exception {
     JsonNode b = new ObjectMapper(new YAMLFactory()).readTree(
         AdsBootstrap.node("a.b", "e2e").admin("127.0.0.1", 1).xds("127.0.0.1", 2).yaml());

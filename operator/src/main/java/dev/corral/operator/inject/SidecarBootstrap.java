@@ -1,28 +1,21 @@
 package dev.corral.operator.inject;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.corral.api.AdsBootstrap;
 import dev.corral.api.WellKnown;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Envoy v3 bootstrap of an injected sidecar, generated from its pod (docs/bootstrap.md): node
  * id {@code <pod>.<namespace>}, node metadata with the workload and namespace (the control plane's
- * node group) and the stats address, admin on loopback, and ADS to the control plane.
+ * node group) and the stats address, admin on loopback, and ADS to the control plane: the same
+ * {@link AdsBootstrap} as local sidecars', with the pod's values.
  */
 final class SidecarBootstrap {
   private SidecarBootstrap() {}
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
   static final String XDS_CLUSTER = "corral-xds";
 
   /**
@@ -32,51 +25,15 @@ final class SidecarBootstrap {
   static String yaml(Pod pod, PodEnvironment env, InjectionConfig config, String podName) {
     HostPort controlPlane = HostPort.parse("controlPlaneAddress", config.controlPlaneAddress());
     String workload = workload(pod);
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("workload", workload);
-    metadata.put("namespace", env.namespace());
-    metadata.put("corral.stats_address", config.controlPlaneAddress());
-
-    Map<String, Object> node = new LinkedHashMap<>();
-    node.put("id", podName + "." + env.namespace());
-    node.put("cluster", service(pod, workload) + "." + env.namespace() + ".svc.cluster.local");
-    node.put("metadata", metadata);
-
-    Map<String, Object> xds = new LinkedHashMap<>();
-    xds.put("name", XDS_CLUSTER);
-    xds.put("type", "STATIC");
-    xds.put("connect_timeout", "1s");
-    xds.put("typed_extension_protocol_options", Map.of(
-        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", Map.of(
-            "@type", "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
-            "explicit_http_config", Map.of("http2_protocol_options", Map.of()))));
-    xds.put("load_assignment", Map.of(
-        "cluster_name", XDS_CLUSTER,
-        "endpoints", List.of(Map.of("lb_endpoints", List.of(Map.of("endpoint",
-            Map.of("address", socket(env.controlPlaneIp(), controlPlane.port()))))))));
-
-    Map<String, Object> dynamic = new LinkedHashMap<>();
-    dynamic.put("ads_config", Map.of(
-        "api_type", "GRPC",
-        "transport_api_version", "V3",
-        "grpc_services", List.of(Map.of("envoy_grpc", Map.of("cluster_name", XDS_CLUSTER)))));
-    dynamic.put("lds_config", Map.of("ads", Map.of(), "resource_api_version", "V3"));
-    dynamic.put("cds_config", Map.of("ads", Map.of(), "resource_api_version", "V3"));
-
-    Map<String, Object> bootstrap = new LinkedHashMap<>();
-    bootstrap.put("node", node);
-    bootstrap.put("admin", Map.of("address", socket("127.0.0.1", WellKnown.SIDECAR_ADMIN_PORT)));
-    bootstrap.put("static_resources", Map.of("clusters", List.of(xds)));
-    bootstrap.put("dynamic_resources", dynamic);
-    try {
-      return YAML.writeValueAsString(bootstrap);
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Map<String, Object> socket(String address, int port) {
-    return Map.of("socket_address", Map.of("address", address, "port_value", port));
+    return AdsBootstrap.node(podName + "." + env.namespace(),
+            service(pod, workload) + "." + env.namespace() + ".svc.cluster.local")
+        .metadata("workload", workload)
+        .metadata("namespace", env.namespace())
+        .metadata("corral.stats_address", config.controlPlaneAddress())
+        .admin("127.0.0.1", WellKnown.SIDECAR_ADMIN_PORT)
+        .xds(env.controlPlaneIp(), controlPlane.port())
+        .xdsCluster(XDS_CLUSTER)
+        .yaml();
   }
 
   /**
