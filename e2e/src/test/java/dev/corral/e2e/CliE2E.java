@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.api.AdsBootstrap;
 import dev.corral.cli.Corralctl;
+import dev.corral.e2e.support.Cleanup;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
@@ -47,7 +48,7 @@ class CliE2E {
   private static final String IMAGES = "images.shop.svc.cluster.local";
   private static final int SENT = 150;
 
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Cleanup cleanup = new Cleanup();
   private Path mesh;
   private ControlPlaneProcess controlPlane;
   private String address;
@@ -107,13 +108,7 @@ class CliE2E {
     if (controlPlane != null) {
       controlPlane.close();
     }
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    cleanup.close();
   }
 
   @Test
@@ -346,7 +341,6 @@ class CliE2E {
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return cleanup.track(closeable);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.corral.e2e.support.Cleanup;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.LocalMesh;
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,7 +49,7 @@ class DashboardE2E {
   private static final String FRONTEND = "frontend.shop.svc.cluster.local";
 
   @TempDir Path mesh;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Cleanup cleanup = new Cleanup();
   private final AtomicBoolean sending = new AtomicBoolean(true);
   private final AtomicLong sent = new AtomicLong();
   private ChromeDriver browser;
@@ -67,13 +67,7 @@ class DashboardE2E {
     if (browser != null) {
       browser.quit();
     }
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    cleanup.close();
   }
 
   @Test
@@ -213,7 +207,6 @@ class DashboardE2E {
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return cleanup.track(closeable);
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.e2e.support.Cleanup;
 import dev.corral.e2e.support.ControlPlaneProcess;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.LocalMesh;
@@ -35,7 +36,7 @@ class LocalModeE2E {
   private static final Duration EDIT_TAKES_EFFECT = Duration.ofSeconds(3);
 
   @TempDir Path mesh;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
+  private final Cleanup cleanup = new Cleanup();
   private HttpBackend alpha;
   private HttpBackend beta;
   private HttpBackend gamma;
@@ -73,13 +74,7 @@ class LocalModeE2E {
     if (controlPlane != null) {
       controlPlane.close();
     }
-    for (int i = closeables.size() - 1; i >= 0; i--) {
-      try {
-        closeables.get(i).close();
-      } catch (Exception e) {
-        // best effort
-      }
-    }
+    cleanup.close();
   }
 
   @Test
@@ -514,8 +509,7 @@ class LocalModeE2E {
   }
 
   private <T extends AutoCloseable> T track(T closeable) {
-    closeables.add(closeable);
-    return closeable;
+    return cleanup.track(closeable);
   }
 
   private static String service(String name) {

@@ -1,11 +1,12 @@
 package dev.corral.controlplane.dashboard;
 
+import static dev.corral.controlplane.stats.Reports.collect;
+import static dev.corral.controlplane.stats.Reports.latency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.ByteString;
 import dev.corral.api.proto.ServiceStats;
 import dev.corral.api.proto.StatsAck;
 import dev.corral.api.proto.StatsReport;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,31 +164,5 @@ class DashboardRoutesTest {
 
   private static JsonNode last(JsonNode array) {
     return array.get(array.size() - 1);
-  }
-
-  private static ByteString latency(long count, long micros) {
-    Histogram histogram = new Histogram(1, 60_000_000, 2);
-    histogram.recordValueWithCount(micros, count);
-    ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-    histogram.encodeIntoCompressedByteBuffer(buffer);
-    buffer.flip();
-    return ByteString.copyFrom(buffer);
-  }
-
-  private static StreamObserver<StatsAck> collect(List<StatsAck> acks) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(StatsAck ack) {
-        acks.add(ack);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.corral.controlplane.stats;
 
+import static dev.corral.controlplane.stats.Reports.collect;
 import static dev.corral.controlplane.stats.Reports.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,22 +97,5 @@ class StatsServiceRoundTripTest {
 
     a.onCompleted();
     b.onCompleted();
-  }
-
-  private static StreamObserver<StatsAck> collect(List<StatsAck> acks) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(StatsAck ack) {
-        acks.add(ack);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
   }
 }
