@@ -111,6 +111,7 @@ if [ "$INSTALL" = 1 ]; then
   command -v wrk     >/dev/null || need_install+=(wrk)
   command -v h2load  >/dev/null || need_install+=(nghttp2-client)
   command -v curl    >/dev/null || need_install+=(curl)
+  command -v gcc     >/dev/null || need_install+=(gcc)
   command -v pgrep   >/dev/null || need_install+=(procps)
   command -v ss      >/dev/null || need_install+=(iproute2)
   if [ ${#need_install[@]} -gt 0 ]; then
