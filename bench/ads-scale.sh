@@ -13,7 +13,7 @@
 #   -h, --help        this text
 #   Harness options (dev.corral.bench.ads.AdsScaleBench, defaults in brackets):
 #     --clients N [1000] --groups N [100] --services N [1000] --endpoints N [10] --namespaces N [50]
-#     --changes N [10] --warmup-changes N [3] --warmup N [30] --iterations N [50] --only translate,ads [both]
+#     --changes N [10] --warmup-changes N [20] --warmup N [30] --iterations N [50] --only translate,ads [both]
 #     --cp-jvm-arg ARG (an extra flag of the control plane process; repeatable)
 #
 # Part 1 (translate, in the clients' JVM): Translator.translate of the synthetic mesh (1,000
@@ -26,7 +26,7 @@
 #   N clients in this JVM, each its own gRPC connection, on one shared 2-thread Netty event loop
 #   (directExecutor). Each subscribes like the sidecar's AdsClient (CDS+LDS, then EDS/RDS by name),
 #   reads of a response what an ACK needs (resources skipped on the wire once names are known) and
-#   ACKs every response. Then one BalancePolicy is changed (3 unmeasured warm-up changes, then N
+#   ACKs every response. Then one BalancePolicy is changed (20 unmeasured warm-up changes, then N
 #   measured; request and connect timeout: RDS and CDS change); per client: model change -> ACK
 #   of every changed type (System.nanoTime, CLOCK_MONOTONIC: comparable between the two JVMs).
 #   CPU per change: the control plane process from /proc/PID/stat (GC and JIT included), the

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The control plane in its own JVM ({@link ControlPlaneProcess}), started from this benchmark's
@@ -30,7 +31,7 @@ final class ChildPlane implements Plane {
     this.process = process;
     this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-    String ready = out.readLine();
+    String ready = readLine();
     if (ready == null || !ready.startsWith("ready ")) {
       process.destroyForcibly();
       throw new IllegalStateException("control plane process did not start (first line: " + ready + ")");
@@ -95,6 +96,11 @@ final class ChildPlane implements Plane {
   }
 
   @Override
+  public long jitMillis() {
+    return Long.parseLong(ask("jit").get(0).split(" ")[1]);
+  }
+
+  @Override
   public Map<String, Gc> gc() {
     Map<String, Gc> out = new HashMap<>();
     for (String line : ask("gc")) {
@@ -126,12 +132,23 @@ final class ChildPlane implements Plane {
     return out;
   }
 
+  /** The next protocol line without its prefix; other lines (the JVM's, an agent's) go to stderr. */
+  private @Nullable String readLine() throws IOException {
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith(ControlPlaneProcess.PREFIX)) {
+        return line.substring(ControlPlaneProcess.PREFIX.length());
+      }
+      System.err.println("control plane process: " + line);
+    }
+    return null;
+  }
+
   /** Sends one command and returns the lines of its answer (without the closing {@code end}). */
   private synchronized List<String> ask(String command) {
     in.println(command);
     List<String> lines = new ArrayList<>();
     try {
-      for (String line = out.readLine(); ; line = out.readLine()) {
+      for (String line = readLine(); ; line = readLine()) {
         if (line == null) {
           throw new IllegalStateException("control plane process ended during '" + command + "'");
         }

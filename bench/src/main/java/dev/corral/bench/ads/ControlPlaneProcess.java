@@ -2,6 +2,8 @@ package dev.corral.bench.ads;
 
 import dev.corral.controlplane.xds.XdsType;
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +22,15 @@ import java.util.Map;
  * heap         heap BYTES                      (used heap after full GCs)
  * check        check STREAMS BEHIND
  * gc           gc COUNT MILLIS NAME            (one line per collector)
+ * jit          jit MILLIS                      (JIT compilation time so far)
  * quit         (exits)
  * </pre>
- * A failed command answers {@code error MESSAGE}. Times are {@link System#nanoTime()}.
+ * A failed command answers {@code error MESSAGE}. Times are {@link System#nanoTime()}. Every line
+ * of the protocol starts with {@code "@ "}: the JVM and agents print to stdout too (JFR, a
+ * profiler attached with jcmd), and {@link ChildPlane} passes their lines on to stderr.
  */
 public final class ControlPlaneProcess {
+  static final String PREFIX = "@ ";
   private ControlPlaneProcess() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,7 +49,12 @@ public final class ControlPlaneProcess {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+    PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8) {
+      @Override
+      public void println(String line) {
+        super.println(PREFIX + line);
+      }
+    };
     try (LocalPlane plane = LocalPlane.start(new SyntheticMesh(services, endpoints, namespaces), 0);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       out.println("ready " + plane.xdsPort() + " " + ProcessHandle.current().pid());
@@ -76,6 +87,7 @@ public final class ControlPlaneProcess {
         Plane.Check c = plane.check();
         out.println("check " + c.streams() + " " + c.behind());
       }
+      case "jit" -> out.println("jit " + plane.jitMillis());
       case "gc" -> plane.gc().forEach((name, gc) -> out.println("gc " + gc.count() + " " + gc.millis() + " " + name));
       default -> throw new IllegalArgumentException("unknown command '" + command + "'");
     }
@@ -87,7 +99,7 @@ public final class ControlPlaneProcess {
       for (XdsType t : XdsType.values()) {
         b.append(' ').append(v.get(t));
       }
-      out.println(b);
+      out.println(b.toString());
     });
   }
 

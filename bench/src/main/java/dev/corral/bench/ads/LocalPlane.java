@@ -92,6 +92,15 @@ final class LocalPlane implements Plane {
   }
 
   @Override
+  public long jitMillis() {
+    return jitMillisOfThisJvm();
+  }
+
+  static long jitMillisOfThisJvm() {
+    return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+  }
+
+  @Override
   public Map<String, Gc> gc() {
     return gcOfThisJvm();
   }

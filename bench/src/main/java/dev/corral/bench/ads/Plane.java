@@ -27,6 +27,9 @@ interface Plane extends AutoCloseable {
   /** The control plane's own view of its streams at the end: every type ACKed, no NACK. */
   Check check();
 
+  /** Milliseconds the control plane JVM's JIT compilers have spent so far. */
+  long jitMillis();
+
   /** Garbage collections so far in the control plane's JVM, per collector. */
   Map<String, Gc> gc();
 
