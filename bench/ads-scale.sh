@@ -9,12 +9,15 @@
 #                     control plane process)
 #   --heap SIZE       -Xmx of the clients' (benchmark) JVM                          (default: 1g)
 #   --cp-heap SIZE    -Xmx of the control plane process, after control-plane/jvm.options
-#                     (default: none, the production flags as they are: serial GC, -Xmx256m)
+#                     (default: none, the production flags as they are: serial GC, -Xmx256m,
+#                     which cannot take 1,000 clients connecting at once; the documented runs
+#                     use 512m, see docs/benchmarks.md "xDS at scale")
 #   -h, --help        this text
 #   Harness options (dev.corral.bench.ads.AdsScaleBench, defaults in brackets):
 #     --clients N [1000] --groups N [100] --services N [1000] --endpoints N [10] --namespaces N [50]
 #     --changes N [10] --warmup-changes N [20] --warmup N [30] --iterations N [50] --only translate,ads [both]
 #     --cp-jvm-arg ARG (an extra flag of the control plane process; repeatable)
+#     --cp-jvm-options FILE [control-plane/jvm.options] (another options file, e.g. another GC)
 #
 # Part 1 (translate, in the clients' JVM): Translator.translate of the synthetic mesh (1,000
 #   Services x 10 endpoints, one BalancePolicy each) for one node group, 30 warm-up then 50 timed
