@@ -3,15 +3,12 @@ package dev.corral.bench.ads;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import dev.corral.controlplane.ControlPlane;
 import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.translate.LocalSidecars;
 import dev.corral.controlplane.translate.NodeContext;
 import dev.corral.controlplane.translate.PlacementFilters;
 import dev.corral.controlplane.translate.TranslationMemo;
 import dev.corral.controlplane.translate.Translator;
-import dev.corral.controlplane.xds.AckTracker;
-import dev.corral.controlplane.xds.SnapshotPublisher;
 import dev.corral.controlplane.xds.XdsResources;
 import dev.corral.controlplane.xds.XdsType;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -22,6 +19,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,10 +34,11 @@ import org.HdrHistogram.Histogram;
  * The ADS scale benchmark of issue 5 (run it with {@code bench/ads-scale.sh}; options with {@code
  * --help}). Part 1 times a full translation of the synthetic mesh (default 1,000 Services × 10
  * endpoints) for one node group and for every group, and weighs the heap it retains. Part 2 starts
- * a real {@link ControlPlane} on loopback, connects N {@link SimClient}s (real gRPC, each on its
- * own connection, all on one 2-thread event loop), then changes one policy several times and
- * records, per client, the time from the model change to the client's ACK of every type that
- * changed for its group.
+ * a real control plane on loopback, by default in its own JVM with the production JVM flags
+ * ({@link ControlPlaneProcess}; {@code --in-process}: in this one, as before 2026-11-22 07:00 UTC),
+ * connects N {@link SimClient}s (real gRPC, each on its own connection, all on one 2-thread event
+ * loop in this JVM), then changes one policy several times and records, per client, the time from
+ * the model change to the client's ACK of every type that changed for its group.
  */
 public final class AdsScaleBench {
   private int clients = 1000;
@@ -48,11 +47,21 @@ public final class AdsScaleBench {
   private int endpoints = 10;
   private int namespaces = 50;
   private int changes = 10;
-  /** Unmeasured changes first: the push path's JIT warm-up (a control plane runs for days). */
-  private int warmupChanges = 3;
+  /**
+   * Unmeasured changes first: the push path's JIT warm-up (a control plane runs for days). Much of
+   * the push code runs once per group or stream and change, so C2 reaches it only after tens of
+   * changes; with 3 warm-up changes, C2 compiling took ~500 ms of the control plane's CPU per
+   * measured change, still ~300 ms after 30 (reported per run).
+   */
+  private int warmupChanges = 20;
   private int warmup = 30;
   private int iterations = 50;
   private String only = "translate,ads";
+  /** The control plane in this JVM (the old shape) instead of its own process. */
+  private boolean inProcess;
+  /** The control plane process's JVM flags: the production file first, then any extra. */
+  private String cpJvmOptions = "control-plane/jvm.options";
+  private final List<String> cpJvmArgs = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
     AdsScaleBench b = new AdsScaleBench();
@@ -62,8 +71,13 @@ public final class AdsScaleBench {
         System.out.println("""
             AdsScaleBench [--clients N] [--groups N] [--services N] [--endpoints N] [--namespaces N]
                           [--changes N] [--warmup-changes N] [--warmup N] [--iterations N]
-                          [--only translate,ads]""");
+                          [--only translate,ads] [--in-process]
+                          [--cp-jvm-options FILE] [--cp-jvm-arg ARG]...""");
         return;
+      }
+      if (a.equals("--in-process")) {
+        b.inProcess = true;
+        continue;
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(a + ": missing value");
@@ -80,6 +94,8 @@ public final class AdsScaleBench {
         case "--warmup" -> b.warmup = Integer.parseInt(v);
         case "--iterations" -> b.iterations = Integer.parseInt(v);
         case "--only" -> b.only = v;
+        case "--cp-jvm-options" -> b.cpJvmOptions = v;
+        case "--cp-jvm-arg" -> b.cpJvmArgs.add(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -225,14 +241,24 @@ public final class AdsScaleBench {
 
   // ---- part 2: ADS ----
 
+  private Plane startPlane(SyntheticMesh mesh) throws InterruptedException {
+    if (inProcess) {
+      return LocalPlane.start(mesh, 0);
+    }
+    List<String> flags = new ArrayList<>();
+    flags.add("@" + Path.of(cpJvmOptions).toAbsolutePath());
+    flags.addAll(cpJvmArgs);
+    return ChildPlane.start(mesh, flags);
+  }
+
   private void ads(SyntheticMesh mesh) throws Exception {
     long heapBefore = usedAfterGc();
-    MemorySource source = new MemorySource(mesh.model(0));
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     List<ManagedChannel> channels = new ArrayList<>(clients);
     List<SimClient> sims = new ArrayList<>(clients);
     AtomicInteger errors = new AtomicInteger();
-    try (ControlPlane cp = ControlPlane.builder(source).address("127.0.0.1").xdsPort(0).httpPort(0).build().start()) {
+    try (Plane plane = startPlane(mesh)) {
+      long planeHeapBefore = inProcess ? heapBefore : plane.heapAfterGc();
       long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
         int g = c % groups;
@@ -243,7 +269,7 @@ public final class AdsScaleBench {
             .setMetadata(Struct.newBuilder().putFields(NodeContext.WORKLOAD_KEY,
                 Value.newBuilder().setStringValue("svc-" + g).build()))
             .build();
-        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext()
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", plane.xdsPort()).usePlaintext()
             .eventLoopGroup(loop).channelType(NioSocketChannel.class).directExecutor()
             .maxInboundMessageSize(64 << 20).build();
         SimClient sim = new SimClient(node, ns + "/svc-" + g, errors);
@@ -251,38 +277,42 @@ public final class AdsScaleBench {
         sims.add(sim);
         sim.start(ch);
       }
-      SnapshotPublisher publisher = cp.publisher();
-      Map<String, Map<XdsType, String>> initial = awaitAllAcked(sims, publisher, Map.of(), 120);
+      Map<String, Map<XdsType, String>> initial = awaitConnected(sims, plane, 120);
       double connectSeconds = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(1000);
       long heapConnected = usedAfterGc();
+      long planeHeapConnected = inProcess ? heapConnected : plane.heapAfterGc();
 
       Map<String, Map<XdsType, String>> previous = initial;
       for (int w = 1; w <= warmupChanges; w++) {
-        source.push(mesh.model(w));
-        previous = awaitAllAcked(sims, publisher, previous, 60, new long[1]);
+        Plane.Pushed pushed = plane.push(w);
+        awaitAllAcked(sims, pushed.versions(), 60);
+        previous = pushed.versions();
         Thread.sleep(500);
       }
+      int firstMeasured = warmupChanges;
 
       Histogram perClient = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
       Histogram published = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
       List<Double> maxPerChange = new ArrayList<>();
-      long[] cpu = new long[2];
-      // The pushing thread (main) counts for the push only (translation, checks, queueing); its
-      // polling for the clients' ACKs below is the harness, not the control plane.
-      var mainCpu = ManagementFactory.getThreadMXBean();
+      // [control plane, simulated clients' event loop, clients' JVM process]
+      long[] cpu = new long[3];
       long pushCpu = 0;
       Map<String, Long> cpuAtStart = cpuByThreadKind();
+      Map<String, Plane.Gc> planeGc0 = plane.gc();
+      long planeJit0 = plane.jitMillis();
+      long clientJit0 = LocalPlane.jitMillisOfThisJvm();
+      Map<String, Plane.Gc> clientGc0 = LocalPlane.gcOfThisJvm();
       long responsesAtStart = SimClient.RESPONSES.get();
       for (int n = 1; n <= changes; n++) {
-        long[] cpuBefore = cpuNanos();
-        long start = System.nanoTime();
-        long pushCpu0 = mainCpu.getCurrentThreadCpuTime();
-        source.push(mesh.model(warmupChanges + n));
-        pushCpu += mainCpu.getCurrentThreadCpuTime() - pushCpu0;
-        long[] publishedAt = {0};
-        Map<String, Map<XdsType, String>> next = awaitAllAcked(sims, publisher, previous, 60, publishedAt);
-        published.recordValue((publishedAt[0] - start) / 1000);
+        long[] cpuBefore = cpuNanos(plane);
+        Plane.Pushed pushed = plane.push(firstMeasured + n);
+        pushCpu += pushed.pushCpuNanos();
+        long start = pushed.startNanos();
+        Map<String, Map<XdsType, String>> next = pushed.versions();
+        awaitAllAcked(sims, next, 60);
+        long[] cpuAfter = cpuNanos(plane);
+        published.recordValue((pushed.publishedNanos() - start) / 1000);
         long max = 0;
         for (SimClient s : sims) {
           long done = start;
@@ -292,49 +322,76 @@ public final class AdsScaleBench {
             }
           }
           long us = (done - start) / 1000;
+          if (us <= 0) {
+            throw new IllegalStateException("an ACK before its push: the two JVMs' clocks differ");
+          }
           perClient.recordValue(us);
           max = Math.max(max, us);
         }
         maxPerChange.add(max / 1e3);
-        long[] cpuAfter = cpuNanos();
-        cpu[0] += cpuAfter[0] - cpuBefore[0];
-        cpu[1] += cpuAfter[1] - cpuBefore[1];
+        for (int i = 0; i < cpu.length; i++) {
+          cpu[i] += cpuAfter[i] - cpuBefore[i];
+        }
         previous = next;
         Thread.sleep(500);
       }
-      cpu[0] += pushCpu;
+      if (inProcess) {
+        cpu[0] += pushCpu; // in a child process, its CPU time already holds the push
+      }
       String split = cpuSplit(cpuAtStart, cpuByThreadKind(), changes)
-          + String.format(Locale.ROOT, "; of main, the push itself %.0f", pushCpu / 1e6 / changes);
-      AckTracker tracker = cp.tracker();
-      long behind = tracker.status().stream().flatMap(s -> s.types().values().stream())
-          .filter(t -> !t.sentVersion().equals(t.ackedVersion()) || t.lastNack() != null).count();
+          + (inProcess ? String.format(Locale.ROOT, "; of main, the push itself %.0f", pushCpu / 1e6 / changes) : "");
+      String planeGc = gcPerChange(planeGc0, plane.gc(), changes);
+      double planeJit = (plane.jitMillis() - planeJit0) / (double) changes;
+      double clientJit = (LocalPlane.jitMillisOfThisJvm() - clientJit0) / (double) changes;
+      String clientGc = gcPerChange(clientGc0, LocalPlane.gcOfThisJvm(), changes);
+      Plane.Check check = plane.check();
 
       System.out.println("## ADS: one policy changed -> every client ACKed");
-      System.out.printf(Locale.ROOT, "- %d clients connected and ACKed all four types in %.1f s; heap after GC %.0f MiB (%.0f MiB before the control plane started)%n",
-          clients, connectSeconds, heapConnected / 1048576.0, heapBefore / 1048576.0);
+      if (inProcess) {
+        System.out.println("- mode: in-process (--in-process): the control plane and the simulated clients share this JVM");
+      } else {
+        System.out.printf(Locale.ROOT, "- mode: control plane in its own JVM (pid %d, flags %s), simulated clients in this one%n",
+            ((ChildPlane) plane).pid(), String.join(" ", cpJvmFlagsShown()));
+      }
+      System.out.printf(Locale.ROOT, "- %d clients connected and ACKed all four types in %.1f s; control plane heap after GC %.0f MiB (%.0f MiB before clients)",
+          clients, connectSeconds, planeHeapConnected / 1048576.0, planeHeapBefore / 1048576.0);
+      System.out.printf(Locale.ROOT, inProcess ? " (one JVM: clients included)%n" : "; clients' JVM %.0f MiB%n",
+          heapConnected / 1048576.0);
       System.out.printf(Locale.ROOT, "- changes: %d measured after %d unmeasured (JIT warm-up); types changed per change: %s%n",
           changes, warmupChanges, changedTypes(initial, previous));
-      System.out.printf(Locale.ROOT, "- model change -> every group's snapshot in the cache: p50 %.0f ms, max %.0f ms (includes the 100 ms coalescing window)%n",
-          published.getValueAtPercentile(50) / 1e3, published.getMaxValue() / 1e3);
+      System.out.printf(Locale.ROOT, "- model change -> every group's snapshot in the cache: p50 %.0f ms, max %.0f ms (includes the 100 ms coalescing window); the push itself (translation of every group, checks, queueing; the pushing thread's CPU) %.0f ms per change%n",
+          published.getValueAtPercentile(50) / 1e3, published.getMaxValue() / 1e3, pushCpu / 1e6 / changes);
       System.out.printf(Locale.ROOT, "- model change -> client ACKed (%d samples): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
           perClient.getTotalCount(), perClient.getValueAtPercentile(50) / 1e3,
           perClient.getValueAtPercentile(99) / 1e3, perClient.getMaxValue() / 1e3);
       System.out.printf(Locale.ROOT, "- slowest client per change (ms): %s%n", maxPerChange.stream()
           .map(d -> String.format(Locale.ROOT, "%.0f", d)).toList());
-      System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK; the pushing thread for its push only): control plane %.0f ms, simulated clients %.0f ms; load average at the end %.1f on %d CPUs%n",
-          cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes,
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-          Runtime.getRuntime().availableProcessors());
+      if (inProcess) {
+        System.out.printf(Locale.ROOT, "- CPU per change (thread CPU time, change to last ACK; the pushing thread for its push only): control plane %.0f ms, simulated clients %.0f ms; whole JVM (process CPU, GC and JIT included) %.0f ms; load average at the end %.1f on %d CPUs%n",
+            cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes, cpu[2] / 1e6 / changes, loadAverage(),
+            Runtime.getRuntime().availableProcessors());
+      } else {
+        System.out.printf(Locale.ROOT, "- CPU per change (change to last ACK): control plane process %.0f ms (/proc utime+stime: every thread, GC and JIT included); simulated clients: event loop %.0f ms, their JVM process %.0f ms; load average at the end %.1f on %d CPUs%n",
+            cpu[0] / 1e6 / changes, cpu[1] / 1e6 / changes, cpu[2] / 1e6 / changes, loadAverage(),
+            Runtime.getRuntime().availableProcessors());
+      }
+      System.out.printf(Locale.ROOT, "- GC per change (collections, pause ms, per collector): %s %s%s%n",
+          inProcess ? "the one JVM:" : "control plane JVM:", planeGc,
+          inProcess ? "" : "; clients' JVM: " + clientGc);
+      System.out.printf(Locale.ROOT, "- JIT compilation per change (ms, compiler threads): %s %.0f%s%n",
+          inProcess ? "the one JVM" : "control plane JVM", planeJit,
+          inProcess ? "" : String.format(Locale.ROOT, ", clients' JVM %.0f", clientJit));
       System.out.printf(Locale.ROOT, "- responses received per change: %.1f (one per client and changed type: %d)%n",
           (SimClient.RESPONSES.get() - responsesAtStart) / (double) changes,
           clients * changedTypeList(initial, previous).size());
-      System.out.printf(Locale.ROOT, "- CPU per change by thread (ms, incl. the 500 ms pauses between changes): %s%n", split);
+      System.out.printf(Locale.ROOT, "- CPU per change by thread of %s (ms, incl. the 500 ms pauses between changes): %s%n",
+          inProcess ? "the one JVM" : "the clients' JVM", split);
       System.out.printf(Locale.ROOT, "- tracker: %d streams; type states not ACKed or NACKed: %d; client stream errors: %d%n",
-          tracker.status().size(), behind, errors.get());
+          check.streams(), check.behind(), errors.get());
       System.out.printf(Locale.ROOT, "- target p99 <= 1000 ms: %s%n",
           perClient.getValueAtPercentile(99) <= 1_000_000 ? "met" : "MISSED");
-      if (errors.get() > 0 || behind > 0) {
-        throw new IllegalStateException("errors: " + errors.get() + ", unacked: " + behind);
+      if (errors.get() > 0 || check.behind() > 0) {
+        throw new IllegalStateException("errors: " + errors.get() + ", unacked: " + check.behind());
       }
     } finally {
       for (SimClient s : sims) {
@@ -347,16 +404,46 @@ public final class AdsScaleBench {
     }
   }
 
-  /** CPU time of [control-plane threads, client event-loop threads] so far. */
-  private static long[] cpuNanos() {
-    Map<String, Long> byKind = cpuByThreadKind();
-    long[] out = new long[2];
-    byKind.forEach((kind, t) -> {
-      if (!kind.equals("main")) { // counted per push, see ads()
-        out[kind.equals(CLIENT_THREADS) ? 1 : 0] += t;
+  private List<String> cpJvmFlagsShown() {
+    List<String> out = new ArrayList<>();
+    out.add("@" + cpJvmOptions);
+    out.addAll(cpJvmArgs);
+    return out;
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /**
+   * CPU so far of [control plane, simulated clients' event loop, this JVM's process]. In-process
+   * the control plane is its threads (not main: its pushes are counted per push, its polling is
+   * the harness); in its own JVM, that process's CPU time.
+   */
+  private long[] cpuNanos(Plane plane) {
+    long[] out = new long[3];
+    cpuByThreadKind().forEach((kind, t) -> {
+      if (kind.equals(CLIENT_THREADS)) {
+        out[1] += t;
+      } else if (inProcess && !kind.equals("main")) {
+        out[0] += t;
       }
     });
+    if (plane instanceof ChildPlane child) {
+      out[0] = child.cpuNanos();
+    }
+    out[2] = ProcCpu.selfNanos();
     return out;
+  }
+
+  private static String gcPerChange(Map<String, Plane.Gc> before, Map<String, Plane.Gc> after, int changes) {
+    return new TreeMap<>(after).entrySet().stream()
+        .map(e -> {
+          Plane.Gc d = e.getValue().minus(before.getOrDefault(e.getKey(), new Plane.Gc(0, 0)));
+          return String.format(Locale.ROOT, "%s %.1f / %.0f ms", e.getKey(), d.count() / (double) changes,
+              d.millis() / (double) changes);
+        })
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   // The clients' shared event loop is the only MultiThreadIoEventLoopGroup; gRPC's server uses
@@ -404,55 +491,62 @@ public final class AdsScaleBench {
     return out;
   }
 
-  private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
-      Map<String, Map<XdsType, String>> previous, int timeoutSeconds) throws InterruptedException {
-    return awaitAllAcked(sims, publisher, previous, timeoutSeconds, new long[1]);
-  }
-
-  /**
-   * Waits until every group's published versions differ from {@code previous} (when given) and
-   * every client has ACKed its group's versions of all four types; returns those versions.
-   * {@code publishedAt[0]} gets the time every group's new snapshot was first seen.
-   */
-  private Map<String, Map<XdsType, String>> awaitAllAcked(List<SimClient> sims, SnapshotPublisher publisher,
-      Map<String, Map<XdsType, String>> previous, int timeoutSeconds, long[] publishedAt)
+  /** Waits until every client's group is served and every client has ACKed its group's versions. */
+  private static Map<String, Map<XdsType, String>> awaitConnected(List<SimClient> sims, Plane plane, int timeoutSeconds)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      Map<String, Map<XdsType, String>> versions = new HashMap<>();
-      boolean allPublished = true;
-      for (SimClient s : sims) {
-        Map<XdsType, String> v = versions.computeIfAbsent(s.group, g ->
-            publisher.versions(g).map(SnapshotPublisher.GroupVersions::versions).orElse(null));
-        if (v == null || v.equals(previous.get(s.group))) {
-          allPublished = false;
-          break;
-        }
+    while (true) {
+      Map<String, Map<XdsType, String>> versions = plane.versions();
+      if (sims.stream().allMatch(s -> versions.containsKey(s.group)) && missing(sims, versions).isEmpty()) {
+        return versions;
       }
-      if (allPublished && publishedAt[0] == 0) {
-        publishedAt[0] = System.nanoTime();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not every client connected and ACKed within " + timeoutSeconds + " s: "
+            + missing(sims, versions));
       }
-      boolean done = allPublished;
-      for (int i = 0; done && i < sims.size(); i++) {
-        SimClient s = sims.get(i);
-        Map<XdsType, String> v = versions.get(s.group);
-        for (XdsType t : XdsType.values()) {
-          SimClient.Ack a = s.ack(t.typeUrl());
-          if (a == null || !a.version().equals(v.get(t))) {
-            done = false;
-            break;
-          }
-        }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Waits until every client has ACKed {@code versions} of its group (all four types). */
+  private static void awaitAllAcked(List<SimClient> sims, Map<String, Map<XdsType, String>> versions,
+      int timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    int from = 0; // clients before this one have ACKed already
+    while (true) {
+      while (from < sims.size() && acked(sims.get(from), versions)) {
+        from++;
       }
-      if (done) {
-        return new HashMap<>(versions);
+      if (from == sims.size()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("not every client ACKed within " + timeoutSeconds + " s: "
+            + missing(sims, versions));
       }
       // ACK times are the clients' own stamps; polling only has to notice the end.
       Thread.sleep(10);
     }
-    Map<String, Integer> missing = new java.util.TreeMap<>();
+  }
+
+  private static boolean acked(SimClient s, Map<String, Map<XdsType, String>> versions) {
+    Map<XdsType, String> v = versions.get(s.group);
+    if (v == null) {
+      return false;
+    }
+    for (XdsType t : XdsType.values()) {
+      SimClient.Ack a = s.ack(t.typeUrl());
+      if (a == null || !a.version().equals(v.get(t))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, Integer> missing(List<SimClient> sims, Map<String, Map<XdsType, String>> versions) {
+    Map<String, Integer> missing = new TreeMap<>();
     for (SimClient s : sims) {
-      Map<XdsType, String> v = publisher.versions(s.group).map(SnapshotPublisher.GroupVersions::versions).orElse(null);
+      Map<XdsType, String> v = versions.get(s.group);
       for (XdsType t : XdsType.values()) {
         SimClient.Ack a = s.ack(t.typeUrl());
         if (v == null || a == null || !a.version().equals(v.get(t))) {
@@ -460,6 +554,6 @@ public final class AdsScaleBench {
         }
       }
     }
-    throw new IllegalStateException("not every client ACKed within " + timeoutSeconds + " s: " + missing);
+    return missing;
   }
 }

@@ -5,7 +5,9 @@ import com.google.common.cache.CacheBuilder;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnsafeByteOperations;
 import io.envoyproxy.controlplane.cache.Resources.ApiVersion;
 import io.envoyproxy.controlplane.server.serializer.ProtoResourcesSerializer;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -13,6 +15,8 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -29,7 +33,14 @@ import java.util.concurrent.ExecutionException;
  * <p>A RouteConfiguration is packed from its virtual hosts' cached bytes (protobuf's wire format
  * is the concatenation of the fields; {@link ByteString#copyFrom(Iterable)} makes a rope, no
  * copy): a namespace's route table of 1,000 shared virtual hosts is not re-serialized when one
- * of them changes.
+ * of them changes. Each host's bytes are cached framed (field tag and length included), so a
+ * table is a rope of one piece per host, not of a header and a body per host and table.
+ *
+ * <p>Every {@code Any}'s type URL is held as UTF-8 bytes ({@link Any.Builder#setTypeUrlBytes}):
+ * protobuf writes a {@code String} field by encoding it anew into a fresh array on every write,
+ * and a push writes each shared {@code Any} once per stream (1,000 clusters x 1,000 streams: a
+ * gigabyte of garbage per push). Calling {@code getTypeUrl()} on one of them turns its field back
+ * into a {@code String}; only a NACK's names do that.
  */
 final class PackingSerializer implements ProtoResourcesSerializer {
   private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
@@ -38,7 +49,8 @@ final class PackingSerializer implements ProtoResourcesSerializer {
 
   // weakKeys: identity keys, and an entry goes when its resource is no longer in any snapshot.
   private final Cache<Message, Any> packed = CacheBuilder.newBuilder().weakKeys().build();
-  private final Cache<Message, ByteString> virtualHostBytes = CacheBuilder.newBuilder().weakKeys().build();
+  private final Cache<Message, ByteString> framedVirtualHosts = CacheBuilder.newBuilder().weakKeys().build();
+  private final Map<Descriptor, ByteString> typeUrls = new ConcurrentHashMap<>();
   private final SameResources<List<Any>> lists = new SameResources<>(4096);
 
   @Override
@@ -61,30 +73,39 @@ final class PackingSerializer implements ProtoResourcesSerializer {
     }
   }
 
+  /** Drops the packed lists no response has used since the previous call (see {@link SameResources#sweep}). */
+  void sweep() {
+    lists.sweep();
+  }
+
   private Any pack(Message resource) throws ExecutionException {
+    Any.Builder any = Any.newBuilder().setTypeUrlBytes(typeUrls.computeIfAbsent(resource.getDescriptorForType(),
+        d -> ByteString.copyFromUtf8(TYPE_URL_PREFIX + d.getFullName())));
     if (!(resource instanceof RouteConfiguration rc) || rc.getVirtualHostsCount() == 0) {
-      return Any.pack(resource);
+      return any.setValue(resource.toByteString()).build();
     }
-    List<ByteString> pieces = new ArrayList<>(2 * rc.getVirtualHostsCount() + 1);
+    List<ByteString> pieces = new ArrayList<>(rc.getVirtualHostsCount() + 1);
     pieces.add(rc.toBuilder().clearVirtualHosts().build().toByteString());
     for (VirtualHost vh : rc.getVirtualHostsList()) {
-      ByteString bytes = virtualHostBytes.get(vh, vh::toByteString);
-      byte[] header = new byte[CodedOutputStream.computeUInt32SizeNoTag(VIRTUAL_HOSTS_TAG)
-          + CodedOutputStream.computeUInt32SizeNoTag(bytes.size())];
-      CodedOutputStream out = CodedOutputStream.newInstance(header);
-      try {
-        out.writeUInt32NoTag(VIRTUAL_HOSTS_TAG);
-        out.writeUInt32NoTag(bytes.size());
-        out.checkNoSpaceLeft();
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e); // a byte array of the computed size cannot overflow
-      }
-      pieces.add(ByteString.copyFrom(header));
-      pieces.add(bytes);
+      pieces.add(framedVirtualHosts.get(vh, () -> framed(vh)));
     }
-    return Any.newBuilder()
-        .setTypeUrl(TYPE_URL_PREFIX + RouteConfiguration.getDescriptor().getFullName())
-        .setValue(ByteString.copyFrom(pieces))
-        .build();
+    return any.setValue(ByteString.copyFrom(pieces)).build();
+  }
+
+  /** {@code vh} as a {@code virtual_hosts} field of a RouteConfiguration: tag, length, message. */
+  private static ByteString framed(VirtualHost vh) {
+    int size = vh.getSerializedSize();
+    byte[] bytes = new byte[CodedOutputStream.computeUInt32SizeNoTag(VIRTUAL_HOSTS_TAG)
+        + CodedOutputStream.computeUInt32SizeNoTag(size) + size];
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeUInt32NoTag(VIRTUAL_HOSTS_TAG);
+      out.writeUInt32NoTag(size);
+      vh.writeTo(out);
+      out.checkNoSpaceLeft();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e); // a byte array of the computed size cannot overflow
+    }
+    return UnsafeByteOperations.unsafeWrap(bytes); // never written to again
   }
 }

@@ -99,6 +99,7 @@ public final class SnapshotPublisher implements AutoCloseable {
   private final Map<String, Outcome> lastRefusal = new ConcurrentHashMap<>();
   private final List<Consumer<String>> groupListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<String>> goneListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> flushListeners = new CopyOnWriteArrayList<>();
   /** Open ADS streams per group; a group is known while it has one. */
   private final Map<String, Integer> openStreams = new ConcurrentHashMap<>();
   private final Set<String> knownGroups = ConcurrentHashMap.newKeySet();
@@ -232,6 +233,14 @@ public final class SnapshotPublisher implements AutoCloseable {
     goneListeners.add(requireNonNull(listener, "listener"));
   }
 
+  /**
+   * Called after each batch of snapshots is in the cache (the responses to open watches are queued
+   * by then): caches of what snapshots need can drop what superseded ones needed.
+   */
+  void onFlushed(Runnable listener) {
+    flushListeners.add(requireNonNull(listener, "listener"));
+  }
+
   public XdsMetrics metrics() {
     return metrics;
   }
@@ -308,6 +317,14 @@ public final class SnapshotPublisher implements AutoCloseable {
       });
     } finally {
       flushDigests.clear();
+      typedLists.sweep();
+      for (Runnable l : flushListeners) {
+        try {
+          l.run();
+        } catch (RuntimeException e) {
+          log.warn("flush listener failed", e);
+        }
+      }
     }
   }
 

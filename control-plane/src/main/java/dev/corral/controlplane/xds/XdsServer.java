@@ -62,8 +62,10 @@ public final class XdsServer implements AutoCloseable {
       return t;
     });
     ExecutorGroup perStream = () -> MoreExecutors.newSequentialExecutor(sendPool);
+    PackingSerializer serializer = new PackingSerializer();
+    b.publisher.onFlushed(serializer::sweep);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
-        new NackHoldingWatcher(b.publisher.cache()), perStream, new PackingSerializer());
+        new NackHoldingWatcher(b.publisher.cache()), perStream, serializer);
     TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
         b.tracker, b.policies);
     NettyServerBuilder builder = NettyServerBuilder
