@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 final class Exchange {
   static final AsciiString X_CORRAL_COLLAPSED = AsciiString.cached("x-corral-collapsed");
   private static final AsciiString FOLLOWER = AsciiString.cached("follower");
+  private static final SharedBatch.Variant FOLLOWER_VARIANT = new SharedBatch.Variant(true, null);
+  private static final SharedBatch.Variant LEADER_VARIANT = new SharedBatch.Variant(false, null);
 
   /** Request bodies up to this size are kept so that a retry can send them again. */
   static final int REPLAY_BUFFER_BYTES = 64 * 1024;
@@ -616,7 +618,7 @@ final class Exchange {
   void sharedBatch(SharedBatch batch) {
     HttpResponse sharedHead = batch.head();
     if (!finished && sharedHead != null && batch.encodable()
-        && downstream.writeEncoded(batch, new SharedBatch.Variant(follower, null))) {
+        && downstream.writeEncoded(batch, follower ? FOLLOWER_VARIANT : LEADER_VARIANT)) {
       status = sharedHead.status().code();
       responseStarted = true;
       hasMaxWaitDeadline = false;

@@ -12,9 +12,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -36,12 +35,19 @@ final class SharedBatch {
     Variant withCacheStatus(String value) {
       return new Variant(follower, value);
     }
+
+    /** As equals, without the record's generic one (method handles; slow until compiled, and this runs per follower). */
+    boolean same(Variant other) {
+      return follower == other.follower && Objects.equals(cacheStatus, other.cacheStatus);
+    }
   }
 
   private final @Nullable HttpResponse head;
   private final List<HttpContent> parts;
   private final boolean encodable;
-  private @Nullable Map<Variant, ByteBuf> encoded;
+  /** The encodings made so far, one per variant asked for (usually one). */
+  private @Nullable List<Variant> variants;
+  private @Nullable List<ByteBuf> encodings;
 
   /**
    * {@code head}: read-only here (copies are edited); {@code encodable}: the batch is the whole
@@ -87,14 +93,18 @@ final class SharedBatch {
     if (!encodable || head == null) {
       throw new IllegalStateException("not a whole response");
     }
-    if (encoded == null) {
-      encoded = new HashMap<>(2);
+    if (variants == null) {
+      variants = new ArrayList<>(1);
+      encodings = new ArrayList<>(1);
     }
-    ByteBuf bytes = encoded.get(variant);
-    if (bytes == null) {
-      bytes = encode(variant, connectionEdit);
-      encoded.put(variant, bytes);
+    for (int i = 0; i < variants.size(); i++) {
+      if (variants.get(i).same(variant)) {
+        return encodings.get(i).retainedDuplicate();
+      }
     }
+    ByteBuf bytes = encode(variant, connectionEdit);
+    variants.add(variant);
+    encodings.add(bytes);
     return bytes.retainedDuplicate();
   }
 
@@ -133,9 +143,10 @@ final class SharedBatch {
 
   /** Gives up the encodings; called once every subscriber of the loop has its view. */
   void releaseEncoded() {
-    if (encoded != null) {
-      encoded.values().forEach(ByteBuf::release);
-      encoded = null;
+    if (encodings != null) {
+      encodings.forEach(ByteBuf::release);
+      encodings = null;
+      variants = null;
     }
   }
 
