@@ -1,5 +1,6 @@
 package dev.corral.sidecar.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -183,7 +184,11 @@ final class Http1ServerHandler extends ChannelDownstream {
     if (!keepAlive || closing || manager.draining() || batch.head().status().code() == 101) {
       return false;
     }
-    ctx.write(new EncodedResponse(batch.encoded(variant, Http1ServerHandler::frame)), ctx.voidPromise());
+    ByteBuf bytes = batch.encoded(variant, Http1ServerHandler::frame);
+    if (bytes == null) {
+      return false;
+    }
+    ctx.write(new EncodedResponse(bytes), ctx.voidPromise());
     return true;
   }
 

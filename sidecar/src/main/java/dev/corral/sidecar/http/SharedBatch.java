@@ -3,14 +3,17 @@ package dev.corral.sidecar.http;
 import dev.corral.sidecar.cache.CacheStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpConstants;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -36,7 +39,7 @@ final class SharedBatch {
       return new Variant(follower, value);
     }
 
-    /** As equals, without the record's generic one (method handles; slow until compiled, and this runs per follower). */
+    /** As equals; the record's own goes through method handles, slow until compiled (runs per follower). */
     boolean same(Variant other) {
       return follower == other.follower && Objects.equals(cacheStatus, other.cacheStatus);
     }
@@ -86,10 +89,12 @@ final class SharedBatch {
   /**
    * The whole response as HTTP/1.1 bytes for {@code variant}, encoded the first time it is asked
    * for: the head's copy gets the edits a subscriber's own copy would get, in the same order
-   * (the follower mark, then {@code Cache-Status}, then {@code connectionEdit}), then Netty's
-   * encoder writes it. The caller owns the returned view.
+   * (the follower mark, then {@code Cache-Status}, then {@code connectionEdit}); then the
+   * head is encoded by Netty's encoder code and the body bytes follow it: a Content-Length (or
+   * close-delimited) body only, whose bytes are the same on the wire as in memory. The caller
+   * owns the returned view; null when the response is not such a one (chunked, no body allowed).
    */
-  ByteBuf encoded(Variant variant, Consumer<HttpResponse> connectionEdit) {
+  @Nullable ByteBuf encoded(Variant variant, Consumer<HttpResponse> connectionEdit) {
     if (!encodable || head == null) {
       throw new IllegalStateException("not a whole response");
     }
@@ -99,56 +104,81 @@ final class SharedBatch {
     }
     for (int i = 0; i < variants.size(); i++) {
       if (variants.get(i).same(variant)) {
-        return encodings.get(i).retainedDuplicate();
+        ByteBuf bytes = encodings.get(i);
+        return bytes == null ? null : bytes.retainedDuplicate();
       }
     }
     ByteBuf bytes = encode(variant, connectionEdit);
     variants.add(variant);
     encodings.add(bytes);
-    return bytes.retainedDuplicate();
+    return bytes == null ? null : bytes.retainedDuplicate();
   }
 
-  private ByteBuf encode(Variant variant, Consumer<HttpResponse> connectionEdit) {
+  /** The encoding for {@code variant}, or null when this response is not one that can be shared so. */
+  private @Nullable ByteBuf encode(Variant variant, Consumer<HttpResponse> connectionEdit) {
     HttpResponse copy = copyOf(head);
-    if (variant.follower()) {
-      Exchange.markFollower(copy);
-    }
-    if (variant.cacheStatus() != null) {
-      copy.headers().set(CacheStatus.HEADER, variant.cacheStatus());
-    }
-    connectionEdit.accept(copy);
-    EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
     try {
-      encoder.writeOutbound(copy);
-      if (!(copy instanceof LastHttpContent)) {
+      if (variant.follower()) {
+        Exchange.markFollower(copy);
+      }
+      if (variant.cacheStatus() != null) {
+        copy.headers().set(CacheStatus.HEADER, variant.cacheStatus());
+      }
+      connectionEdit.accept(copy);
+      int code = copy.status().code();
+      if (copy.status().codeClass() == HttpStatusClass.INFORMATIONAL || code == 204 || code == 205 || code == 304
+          || HttpUtil.isTransferEncodingChunked(copy)) {
+        return null; // the encoder frames these itself (no body, chunks): each connection encodes its own
+      }
+      List<ByteBuf> body = new ArrayList<>(parts.size() + 1);
+      if (copy instanceof FullHttpResponse full) {
+        body.add(full.content());
+      } else {
         for (HttpContent part : parts) {
-          encoder.writeOutbound(part.retainedDuplicate());
+          body.add(part.content());
+          if (part instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            return null; // trailers need chunks
+          }
         }
       }
-      int size = 0;
-      for (Object out : encoder.outboundMessages()) {
-        size += ((ByteBuf) out).readableBytes();
+      int size = 256;
+      for (ByteBuf b : body) {
+        size += b.readableBytes();
       }
       ByteBuf bytes = ByteBufAllocator.DEFAULT.directBuffer(size);
-      ByteBuf out;
-      while ((out = encoder.readOutbound()) != null) {
-        bytes.writeBytes(out);
-        out.release();
+      HEAD_ENCODER.encode(copy, bytes);
+      for (ByteBuf b : body) {
+        bytes.writeBytes(b, b.readerIndex(), b.readableBytes());
       }
       return bytes;
     } finally {
-      encoder.finishAndReleaseAll();
+      ReferenceCountUtil.release(copy);
     }
   }
 
   /** Gives up the encodings; called once every subscriber of the loop has its view. */
   void releaseEncoded() {
     if (encodings != null) {
-      encodings.forEach(ByteBuf::release);
+      encodings.forEach(ReferenceCountUtil::release);
       encodings = null;
       variants = null;
     }
   }
+
+  /** Netty's encoding of a response head (status line, header fields, blank line), shared: it keeps no state. */
+  private static final class HeadEncoder extends HttpResponseEncoder {
+    void encode(HttpResponse head, ByteBuf out) {
+      try {
+        encodeInitialLine(out, head);
+      } catch (Exception e) {
+        throw new IllegalStateException(e); // writes to a buffer: never thrown
+      }
+      encodeHeaders(head.headers(), out);
+      out.writeByte(HttpConstants.CR).writeByte(HttpConstants.LF);
+    }
+  }
+
+  private static final HeadEncoder HEAD_ENCODER = new HeadEncoder();
 
   static HttpResponse copyOf(HttpResponse response) {
     if (response instanceof FullHttpResponse full) {

@@ -35,7 +35,10 @@ import org.jspecify.annotations.Nullable;
  * the upstream is read and go out at its read-complete, each subscriber getting all of them in one
  * write and one flush; a head whose body is still to come waits for its first body bytes (at most
  * {@link #HEAD_HOLD_NANOS}), so that a small response is one write per subscriber, not two. Each
- * event loop serves its own subscribers, in the order they joined, from one task per batch.
+ * event loop serves its own subscribers, followers in the order they joined and the leader last,
+ * from one task per batch. A batch that is the whole response goes to HTTP/1.1 keep-alive
+ * subscribers as one encoding shared by all of them ({@link SharedBatch}). Subscribers' route
+ * timeouts and maxWait are one timer here, not two per subscriber.
  */
 final class SharedFetch extends InternalDownstream {
   /** How long a response head waits for its first body bytes before it goes out alone. */
@@ -186,8 +189,14 @@ final class SharedFetch extends InternalDownstream {
     // The whole response in one batch (the usual small one) can go out as one encoding.
     boolean encodable = newHead != null && last && HttpMethod.GET.name().equals(leaderHead.method());
     Map<EventLoop, List<Exchange>> byLoop = new LinkedHashMap<>(4);
-    for (Exchange subscriber : subscribers) {
-      byLoop.computeIfAbsent(subscriber.eventLoop(), l -> new ArrayList<>(subscribers.size())).add(subscriber);
+    // Followers first, in the order they joined; the leader, whose cache tap stores the response
+    // (a copy, the store's own bookkeeping), last, so that storing delays no follower.
+    for (int pass = 0; pass < 2; pass++) {
+      for (Exchange subscriber : subscribers) {
+        if (subscriber.isFollower() == (pass == 0)) {
+          byLoop.computeIfAbsent(subscriber.eventLoop(), l -> new ArrayList<>(subscribers.size())).add(subscriber);
+        }
+      }
     }
     for (Map.Entry<EventLoop, List<Exchange>> group : byLoop.entrySet()) {
       EventLoop loop = group.getKey();
@@ -220,7 +229,7 @@ final class SharedFetch extends InternalDownstream {
     }
   }
 
-  /** One write and one flush per subscriber, in the order they joined. */
+  /** One write and one flush per subscriber, in the order given. */
   private static void sendBatch(List<Exchange> members, SharedBatch batch) {
     for (Exchange subscriber : members) {
       subscriber.sharedBatch(batch);
