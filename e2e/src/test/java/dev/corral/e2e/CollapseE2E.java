@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.corral.e2e.support.FilterSidecars;
+import dev.corral.e2e.support.H2Client;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
 import dev.corral.e2e.support.RawHttpConnection;
@@ -219,16 +220,20 @@ class CollapseE2E {
   @Test
   void keepAliveFollowerGetsTheHeadersOfAnyFollowerAndServesItsNextRequests() throws Exception {
     // A keep-alive follower gets the response encoded once for all of them; one that asked to
-    // close gets its own copy. Cached route: Cache-Status is among the per-request headers.
+    // close, and one on HTTP/2, get their own copies. Cached route: Cache-Status is among the
+    // per-request headers.
     String path = "/k/slow/" + UUID.randomUUID();
-    String host = "Host: 127.0.0.1:" + sidecar.listenerPort() + "\r\n";
+    String authority = "127.0.0.1:" + sidecar.listenerPort();
+    String host = "Host: " + authority + "\r\n";
     try (RawHttpConnection leader = new RawHttpConnection(sidecar.listenerPort());
         RawHttpConnection keepAlive = new RawHttpConnection(sidecar.listenerPort());
-        RawHttpConnection closing = new RawHttpConnection(sidecar.listenerPort())) {
+        RawHttpConnection closing = new RawHttpConnection(sidecar.listenerPort());
+        H2Client h2 = H2Client.connect(sidecar.listenerPort(), authority)) {
       leader.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
       Thread.sleep(100); // the leader's fetch is on its way
       keepAlive.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
       closing.send("GET " + path + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+      CompletableFuture<H2Client.Response> overHttp2 = h2.get(path);
 
       RawHttpConnection.Response first = leader.read();
       RawHttpConnection.Response shared = keepAlive.read();
@@ -245,6 +250,11 @@ class CollapseE2E {
       assertThat(List.copyOf(shared.headers().entrySet())).isEqualTo(List.copyOf(ownHeaders.entrySet()));
       assertThat(own.body()).isEqualTo(first.body());
       assertThat(closing.closedByPeer()).isTrue();
+      H2Client.Response stream = overHttp2.get(20, TimeUnit.SECONDS);
+      assertThat(stream.status()).isEqualTo(200);
+      assertThat(stream.bodyText()).isEqualTo(first.body());
+      assertThat(stream.headers().get("x-corral-collapsed")).isEqualTo("follower");
+      assertThat(stream.headers().get("cache-status")).isEqualTo(shared.header("cache-status"));
 
       // The same connection goes on: a HEAD (no body follows its head), then a GET (its body does).
       String next = "/c/" + UUID.randomUUID();
