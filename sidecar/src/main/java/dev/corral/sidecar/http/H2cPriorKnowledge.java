@@ -21,7 +21,8 @@ final class H2cPriorKnowledge extends ByteToMessageDecoder {
   /** Fired once the connection speaks HTTP/2 by prior knowledge. */
   enum Upgraded { EVENT }
 
-  private static final ByteBuf PREFACE = Unpooled.unreleasableBuffer(Http2CodecUtil.connectionPrefaceBuf()).asReadOnly();
+  private static final ByteBuf PREFACE =
+      Unpooled.unreleasableBuffer(Http2CodecUtil.connectionPrefaceBuf()).asReadOnly();
 
   private final Http1ServerCodec codec;
   private final HttpServerUpgradeHandler upgrade;

@@ -26,7 +26,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class Http1ServerCodecTest {
-  private static final String ENCODED = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-corral-collapsed: follower\r\n\r\nok";
+  private static final String ENCODED =
+      "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nx-corral-collapsed: follower\r\n\r\nok";
 
   private final EmbeddedChannel channel = new EmbeddedChannel(new Http1ServerCodec(new HttpDecoderConfig()));
 
