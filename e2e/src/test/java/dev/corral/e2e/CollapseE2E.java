@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.corral.e2e.support.FilterSidecars;
+import dev.corral.e2e.support.H2Client;
 import dev.corral.e2e.support.HttpBackend;
 import dev.corral.e2e.support.Ports;
+import dev.corral.e2e.support.RawHttpConnection;
 import dev.corral.e2e.support.RawSidecars;
 import dev.corral.e2e.support.SidecarProcess;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -211,6 +214,71 @@ class CollapseE2E {
     bodyReleased.countDown();
     assertThat(new String(follower.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late body\n");
     assertThat(new String(first.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("late body\n");
+    assertThat(originRequests(path)).isEqualTo(1);
+  }
+
+  @Test
+  void keepAliveFollowerGetsTheHeadersOfAnyFollowerAndServesItsNextRequests() throws Exception {
+    // A keep-alive follower gets the response encoded once for all of them; one that asked to
+    // close, and one on HTTP/2, get their own copies. Cached route: Cache-Status is among the
+    // per-request headers.
+    String path = "/k/slow/" + UUID.randomUUID();
+    String authority = "127.0.0.1:" + sidecar.listenerPort();
+    String host = "Host: " + authority + "\r\n";
+    try (RawHttpConnection leader = new RawHttpConnection(sidecar.listenerPort());
+        RawHttpConnection keepAlive = new RawHttpConnection(sidecar.listenerPort());
+        RawHttpConnection closing = new RawHttpConnection(sidecar.listenerPort());
+        H2Client h2 = H2Client.connect(sidecar.listenerPort(), authority)) {
+      leader.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
+      Thread.sleep(100); // the leader's fetch is on its way
+      keepAlive.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
+      closing.send("GET " + path + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
+      CompletableFuture<H2Client.Response> overHttp2 = h2.get(path);
+
+      RawHttpConnection.Response first = leader.read();
+      RawHttpConnection.Response shared = keepAlive.read();
+      RawHttpConnection.Response own = closing.read();
+      assertThat(first.body()).isEqualTo("body of " + path + " for null");
+      assertThat(shared.status()).isEqualTo(200);
+      assertThat(shared.body()).isEqualTo(first.body());
+      assertThat(shared.header("x-corral-collapsed")).isEqualTo("follower");
+      assertThat(shared.header("cache-status")).isNotNull();
+      assertThat(shared.header("connection")).isNull();
+      assertThat(own.header("connection")).isEqualTo("close");
+      Map<String, List<String>> ownHeaders = new java.util.LinkedHashMap<>(own.headers());
+      ownHeaders.remove("connection");
+      assertThat(List.copyOf(shared.headers().entrySet())).isEqualTo(List.copyOf(ownHeaders.entrySet()));
+      assertThat(own.body()).isEqualTo(first.body());
+      assertThat(closing.closedByPeer()).isTrue();
+      H2Client.Response stream = overHttp2.get(20, TimeUnit.SECONDS);
+      assertThat(stream.status()).isEqualTo(200);
+      assertThat(stream.bodyText()).isEqualTo(first.body());
+      assertThat(stream.headers().get("x-corral-collapsed")).isEqualTo("follower");
+      assertThat(stream.headers().get("cache-status")).isEqualTo(shared.header("cache-status"));
+
+      // The same connection goes on: a HEAD (no body follows its head), then a GET (its body does).
+      String next = "/c/" + UUID.randomUUID();
+      keepAlive.send("HEAD " + next + " HTTP/1.1\r\n" + host + "\r\n");
+      RawHttpConnection.Response head = keepAlive.readHead();
+      assertThat(head.status()).isEqualTo(200);
+      assertThat(head.header("x-corral-collapsed")).isNull();
+      keepAlive.send("GET " + next + " HTTP/1.1\r\n" + host + "\r\n");
+      RawHttpConnection.Response after = keepAlive.read();
+      assertThat(after.status()).isEqualTo(200);
+      assertThat(after.body()).isEqualTo("body of " + next + " for null");
+      assertThat(after.header("x-corral-collapsed")).isNull();
+    }
+    assertThat(originRequests(path)).isEqualTo(1);
+  }
+
+  @Test
+  void leaderAndFollowersPastTheRouteTimeoutGet504() {
+    String path = "/t/slow/slower/" + UUID.randomUUID(); // the origin takes 1.5 s, the route allows 0.5 s
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      all.add(client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(all).allSatisfy(f -> assertThat(f.join().statusCode()).isEqualTo(504));
     assertThat(originRequests(path)).isEqualTo(1);
   }
 }

@@ -3,8 +3,9 @@ package dev.corral.e2e.support;
 /**
  * A sidecar bootstrap with the cache and collapse filters: {@code /c/} collapses only (the cache is
  * turned off per route), {@code /k/} is cached and collapsed, {@code /w/} collapses with a short
- * maxWait, {@code /r/} coalesces ranges (blocks of 64 KiB, no cache), {@code /rc/} coalesces ranges
- * into the cache, anything else is cached and collapsed.
+ * maxWait, {@code /t/} collapses with a route timeout of 0.5 s, {@code /r/} coalesces ranges
+ * (blocks of 64 KiB, no cache), {@code /rc/} coalesces ranges into the cache, anything else is
+ * cached and collapsed.
  */
 public final class FilterSidecars {
   private FilterSidecars() {}
@@ -44,6 +45,10 @@ public final class FilterSidecars {
                         typed_per_filter_config:
                           envoy.filters.http.cache: %4$s
                           corral.filters.http.collapse: { %5$s, max_wait: 0.2s }
+                      - match: { prefix: "/t/" }
+                        route: { cluster: origin, timeout: 0.5s }
+                        typed_per_filter_config:
+                          envoy.filters.http.cache: %4$s
                       - match: { prefix: "/r/" }
                         route: { cluster: origin, timeout: 30s }
                         typed_per_filter_config:

@@ -26,6 +26,7 @@ public final class CachedResponse {
   private final long requestTimeMillis;
   private final long responseTimeMillis;
   private final CacheControl cacheControl;
+  private final long correctedInitialAgeMillis;
 
   private CachedResponse(int status, HttpFields headers, CachedBody body, long requestTimeMillis,
       long responseTimeMillis) {
@@ -35,6 +36,8 @@ public final class CachedResponse {
     this.requestTimeMillis = requestTimeMillis;
     this.responseTimeMillis = responseTimeMillis;
     this.cacheControl = CacheControl.of(headers);
+    this.correctedInitialAgeMillis =
+        Freshness.correctedInitialAgeMillis(headers, requestTimeMillis, responseTimeMillis);
   }
 
   /**
@@ -101,6 +104,11 @@ public final class CachedResponse {
 
   public long responseTimeMillis() {
     return responseTimeMillis;
+  }
+
+  /** Its age when received (RFC 9111 §4.2.3 corrected_initial_age), computed once. */
+  long correctedInitialAgeMillis() {
+    return correctedInitialAgeMillis;
   }
 
   /** The response's Cache-Control, parsed once. */

@@ -100,7 +100,7 @@ final class CacheTap implements Downstream {
     if (decision.invalidate()) {
       invalidate(response);
     }
-    CacheStatus cs = decision.status().fwdStatus(status);
+    CacheStatus cs = forwardedStatus(status);
     if (decision.key() != null && mayStore.getAsBoolean()) {
       headers = CachedResponses.fields(response.headers());
       Storability.Decision store = cache.storability().check(request, status, headers, responseTime);
@@ -119,6 +119,30 @@ final class CacheTap implements Downstream {
     if (response instanceof LastHttpContent last) {
       teeEnd(last);
     }
+  }
+
+  /**
+   * A shared response passes this filter untouched but for {@code Cache-Status} when this exchange
+   * neither stores it (a follower: the leader does), nor stands a stored response in for it, nor
+   * invalidates: then it can go out as the shared encoding.
+   */
+  @Override
+  public boolean writeEncoded(SharedBatch batch, SharedBatch.Variant variant) {
+    HttpResponse response = batch.head();
+    int code = response.status().code();
+    if ((decision.key() != null && mayStore.getAsBoolean()) || decision.stale() != null || decision.invalidate()) {
+      return false;
+    }
+    String value = forwardedStatus(code).appendTo(response.headers().get(CacheStatus.HEADER));
+    if (!inner.writeEncoded(batch, variant.withCacheStatus(value))) {
+      return false;
+    }
+    status = code;
+    return true;
+  }
+
+  private CacheStatus forwardedStatus(int code) {
+    return decision.status().fwdStatus(code);
   }
 
   @Override

@@ -27,6 +27,16 @@ interface Downstream {
 
   void write(HttpObject part);
 
+  /**
+   * Writes a whole shared response (collapse) as the bytes {@code batch} encodes once for every
+   * subscriber of the same {@code variant}, each layer adding its own edit to the variant; false,
+   * with nothing written, when this downstream needs the response as objects (a protocol or
+   * connection state other than HTTP/1.1 keep-alive, a cache filter that acts on the response).
+   */
+  default boolean writeEncoded(SharedBatch batch, SharedBatch.Variant variant) {
+    return false;
+  }
+
   void flush();
 
   boolean isWritable();

@@ -4,10 +4,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -29,7 +27,7 @@ public final class DownstreamHandlers {
   private DownstreamHandlers() {}
 
   public static void addTo(ChannelPipeline p, ConnectionManager manager) {
-    HttpServerCodec http1 = new HttpServerCodec(new HttpDecoderConfig()
+    Http1ServerCodec http1 = new Http1ServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_INITIAL_LINE)
         .setMaxHeaderSize(manager.maxRequestHeaderBytes())
         .setMaxChunkSize(MAX_CHUNK));
@@ -47,7 +45,7 @@ public final class DownstreamHandlers {
       }
     };
     IdleTimeout.watch(p.channel(), manager.idleTimeout());
-    p.addLast(new CleartextHttp2ServerUpgradeHandler(http1, h2cUpgrade, priorKnowledge));
+    p.addLast(new H2cPriorKnowledge(http1, h2cUpgrade, priorKnowledge));
     p.addLast(new HttpServerExpectContinueHandler());
     p.addLast(new Http1ServerHandler(manager));
   }

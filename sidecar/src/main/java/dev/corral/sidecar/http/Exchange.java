@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 final class Exchange {
   static final AsciiString X_CORRAL_COLLAPSED = AsciiString.cached("x-corral-collapsed");
   private static final AsciiString FOLLOWER = AsciiString.cached("follower");
+  private static final SharedBatch.Variant FOLLOWER_VARIANT = new SharedBatch.Variant(true, null);
+  private static final SharedBatch.Variant LEADER_VARIANT = new SharedBatch.Variant(false, null);
 
   /** Request bodies up to this size are kept so that a retry can send them again. */
   static final int REPLAY_BUFFER_BYTES = 64 * 1024;
@@ -77,6 +79,9 @@ final class Exchange {
   private boolean admitted;
   private String setCookie;
   private ScheduledFuture<?> routeTimer;
+  /** When the route timeout ends this exchange (System.nanoTime); valid when hasRouteDeadline. */
+  private long routeDeadline;
+  private boolean hasRouteDeadline;
   private int status;
   private boolean upgradeRequested;
   private boolean requestComplete;
@@ -89,7 +94,9 @@ final class Exchange {
   /** The shared fetch this exchange's response comes from, when collapsed; null otherwise. */
   private SharedFetch shared;
   private boolean follower;
-  private ScheduledFuture<?> maxWaitTimer;
+  /** When a follower still without a head goes upstream itself; valid when hasMaxWaitDeadline. */
+  private long maxWaitDeadline;
+  private boolean hasMaxWaitDeadline;
   private @Nullable Collapser collapser;
   private final Kind kind;
   /** The rest of a body made here, written as the downstream drains; null otherwise. */
@@ -166,20 +173,23 @@ final class Exchange {
     }
     Duration limit = route.timeout();
     if (!limit.isZero()) {
-      routeTimer = downstream.eventLoop().schedule(this::routeTimeout, limit.toNanos(), TimeUnit.NANOSECONDS);
+      hasRouteDeadline = true;
+      routeDeadline = System.nanoTime() + limit.toNanos();
     }
     collapser = kind == Kind.SHARED_FETCH ? null : manager.collapserFor(route);
     RangeCoalescer ranges = collapser == null || kind != Kind.CLIENT || !requestComplete ? null
         : manager.rangesFor(route, collapser.settings());
     ByteRangeSpec.Single range = ranges == null ? null : RangeCoalescer.singleRange(request, head);
     if (range != null) {
+      armRouteTimer();
       ranges.serve(this, head, request, range, cluster.stats(), false);
       return;
     }
     if (collapser != null && collapser.applies(request, requestComplete)) {
-      collapser.join(this, request, head);
+      collapser.join(this, request, head); // the shared fetch keeps our deadlines while we wait on it
       return;
     }
+    armRouteTimer();
     goUpstream(withinDownstreamRead);
   }
 
@@ -292,6 +302,14 @@ final class Exchange {
         downstream.flush(); // writability comes back as this drains: onDownstreamWritabilityChanged
         return;
       }
+    }
+  }
+
+  /** Starts this exchange's own route timer for what is left of its route timeout. */
+  private void armRouteTimer() {
+    if (hasRouteDeadline && routeTimer == null && !finished) {
+      routeTimer = downstream.eventLoop().schedule(this::routeTimeout,
+          Math.max(0, routeDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -539,14 +557,34 @@ final class Exchange {
   void joined(@Nullable SharedFetch fetch, boolean asFollower) {
     shared = fetch;
     follower = fetch != null && asFollower;
-    if (fetch == null) {
-      cancelMaxWait(); // a join that did not take: its timer must not fire later
-      return;
-    }
     Duration maxWait = collapser.settings().maxWait();
-    if (follower && !maxWait.isZero() && !responseStarted && maxWaitTimer == null) {
-      maxWaitTimer = downstream.eventLoop().schedule(this::maxWaitOver, maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    hasMaxWaitDeadline = follower && !maxWait.isZero() && !responseStarted;
+    if (hasMaxWaitDeadline) {
+      maxWaitDeadline = System.nanoTime() + maxWait.toNanos();
     }
+  }
+
+  /**
+   * This subscriber's next deadline for its shared fetch's timer (System.nanoTime), counting
+   * maxWait only while {@code waitingForHead}; Long.MAX_VALUE for none.
+   */
+  long nextDeadline(boolean waitingForHead) {
+    long next = Long.MAX_VALUE;
+    if (hasRouteDeadline) {
+      next = routeDeadline;
+    }
+    if (waitingForHead && hasMaxWaitDeadline && (next == Long.MAX_VALUE || maxWaitDeadline - next < 0)) {
+      next = maxWaitDeadline;
+    }
+    return next;
+  }
+
+  boolean routeDeadlinePassed(long now) {
+    return hasRouteDeadline && now - routeDeadline >= 0;
+  }
+
+  boolean maxWaitPassed(long now) {
+    return hasMaxWaitDeadline && now - maxWaitDeadline >= 0;
   }
 
   /** The join took: count it (a leader counts once its fetch gets a first follower). */
@@ -557,14 +595,37 @@ final class Exchange {
     }
   }
 
-  private void maxWaitOver() {
-    maxWaitTimer = null;
+  /** The shared fetch's timer: this follower waited maxWait for a head (and was let go). */
+  void maxWaitOver() {
+    hasMaxWaitDeadline = false;
     if (!finished && !responseStarted && shared != null) {
       shared.unsubscribe(this);
       shared = null;
       follower = false;
+      armRouteTimer();
       goUpstream(false);
     }
+  }
+
+  static void markFollower(HttpResponse head) {
+    head.headers().set(X_CORRAL_COLLAPSED, FOLLOWER);
+  }
+
+  /**
+   * A batch of the shared response: written as the one encoding of the whole response shared by
+   * every subscriber like this one when the downstream can take it, else as this exchange's copies.
+   */
+  void sharedBatch(SharedBatch batch) {
+    HttpResponse sharedHead = batch.head();
+    if (!finished && sharedHead != null && batch.encodable()
+        && downstream.writeEncoded(batch, follower ? FOLLOWER_VARIANT : LEADER_VARIANT)) {
+      status = sharedHead.status().code();
+      responseStarted = true;
+      hasMaxWaitDeadline = false;
+      sharedEnded();
+      return;
+    }
+    sharedParts(batch.headCopy(), batch.partsCopy());
   }
 
   /**
@@ -578,11 +639,11 @@ final class Exchange {
       return;
     }
     if (headCopy != null) {
-      cancelMaxWait();
+      hasMaxWaitDeadline = false;
       status = headCopy.status().code();
       responseStarted = true;
       if (follower) {
-        headCopy.headers().set(X_CORRAL_COLLAPSED, FOLLOWER);
+        markFollower(headCopy);
       }
       downstream.writeHead(headCopy);
       if (headCopy instanceof LastHttpContent) {
@@ -628,16 +689,10 @@ final class Exchange {
   void goUpstreamInstead() {
     shared = null;
     follower = false;
-    cancelMaxWait();
+    hasMaxWaitDeadline = false;
     if (!finished) {
+      armRouteTimer();
       goUpstream(false);
-    }
-  }
-
-  private void cancelMaxWait() {
-    if (maxWaitTimer != null) {
-      maxWaitTimer.cancel(false);
-      maxWaitTimer = null;
     }
   }
 
@@ -695,7 +750,8 @@ final class Exchange {
 
   // ---- endings ----
 
-  private void routeTimeout() {
+  /** The route timeout ran out (our own timer, or the shared fetch's for its subscribers). */
+  void routeTimeout() {
     if (finished) {
       return;
     }
@@ -756,7 +812,7 @@ final class Exchange {
       requestReleased = true;
       ReferenceCountUtil.release(request);
     }
-    cancelMaxWait();
+    hasMaxWaitDeadline = false;
     if (shared != null) {
       shared.unsubscribe(this);
       shared = null;

@@ -1,5 +1,6 @@
 package dev.corral.sidecar.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,7 +19,6 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -27,7 +27,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -155,21 +154,42 @@ final class Http1ServerHandler extends ChannelDownstream {
 
   @Override
   public void writeHead(HttpResponse head) {
+    int code = head.status().code();
+    if (code != 101 && (!keepAlive || manager.draining())) {
+      closing = true;
+    }
+    if (code != 101 && closing) {
+      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    frame(head);
+    ctx.write(head, ctx.voidPromise());
+  }
+
+  /** What every head gets on this protocol, whatever the connection's state. */
+  private static void frame(HttpResponse head) {
     head.setProtocolVersion(HttpVersion.HTTP_1_1);
     int code = head.status().code();
-    if (code != 101) {
-      if (!keepAlive || manager.draining()) {
-        closing = true;
-      }
-      if (closing) {
-        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      }
+    if (code != 101 && !(head instanceof FullHttpResponse)) {
       boolean mayHaveBody = head.status().codeClass() != HttpStatusClass.INFORMATIONAL && code != 204 && code != 304;
-      if (!(head instanceof FullHttpResponse)) {
-        HeaderRules.frameForHttp1(head.headers(), mayHaveBody);
-      }
+      HeaderRules.frameForHttp1(head.headers(), mayHaveBody);
     }
-    ctx.write(head, ctx.voidPromise());
+  }
+
+  /**
+   * A keep-alive connection that stays open takes a shared response as the encoding of its
+   * head as {@link #writeHead} would have written it here (no Connection header, framed).
+   */
+  @Override
+  public boolean writeEncoded(SharedBatch batch, SharedBatch.Variant variant) {
+    if (!keepAlive || closing || manager.draining() || batch.head().status().code() == 101) {
+      return false;
+    }
+    ByteBuf bytes = batch.encoded(variant, Http1ServerHandler::frame);
+    if (bytes == null) {
+      return false;
+    }
+    ctx.write(new EncodedResponse(bytes), ctx.voidPromise());
+    return true;
   }
 
   @Override
@@ -242,11 +262,11 @@ final class Http1ServerHandler extends ChannelDownstream {
     current = null;
     ChannelPipeline p = ctx.pipeline();
     removeIfPresent(p, HttpServerUpgradeHandler.class);
-    removeIfPresent(p, CleartextHttp2ServerUpgradeHandler.class);
+    removeIfPresent(p, H2cPriorKnowledge.class);
     removeIfPresent(p, HttpServerExpectContinueHandler.class);
     Channel channel = ctx.channel();
     p.remove(this);
-    removeIfPresent(p, HttpServerCodec.class); // hands on any bytes the client already sent
+    removeIfPresent(p, Http1ServerCodec.class); // hands on any bytes the client already sent
     return channel;
   }
 
@@ -282,7 +302,7 @@ final class Http1ServerHandler extends ChannelDownstream {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent
-        || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) {
+        || evt == H2cPriorKnowledge.Upgraded.EVENT) {
       // The connection now speaks HTTP/2; its streams have handlers of their own.
       removeIfPresent(ctx.pipeline(), HttpServerExpectContinueHandler.class);
       ctx.pipeline().remove(this);

@@ -68,7 +68,8 @@ final class NettyRequestHead implements RequestHead {
 
   @Override
   public List<String> headers(String name) {
-    return request.headers().getAll(name);
+    // Most fields asked for (key headers, Cache-Control) are absent: no list for them.
+    return request.headers().contains(name) ? request.headers().getAll(name) : List.of();
   }
 
   @Override

@@ -8,12 +8,14 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +35,10 @@ import org.jspecify.annotations.Nullable;
  * the upstream is read and go out at its read-complete, each subscriber getting all of them in one
  * write and one flush; a head whose body is still to come waits for its first body bytes (at most
  * {@link #HEAD_HOLD_NANOS}), so that a small response is one write per subscriber, not two. Each
- * event loop serves its own subscribers, in the order they joined, from one task per batch.
+ * event loop serves its own subscribers, followers in the order they joined and the leader last,
+ * from one task per batch. A batch that is the whole response goes to HTTP/1.1 keep-alive
+ * subscribers as one encoding shared by all of them ({@link SharedBatch}). Subscribers' route
+ * timeouts and maxWait are one timer here, not two per subscriber.
  */
 final class SharedFetch extends InternalDownstream {
   /** How long a response head waits for its first body bytes before it goes out alone. */
@@ -58,6 +63,12 @@ final class SharedFetch extends InternalDownstream {
   private @Nullable ScheduledFuture<?> headHold;
   private boolean ended;
   private boolean followed;
+  /**
+   * One timer for every subscriber's deadlines (route timeout; maxWait until the head went out),
+   * at the earliest of them: a thousand followers used to schedule and cancel two timers each.
+   */
+  private @Nullable ScheduledFuture<?> deadlineTimer;
+  private long deadlineTimerAt;
 
   SharedFetch(Collapser collapser, CollapseKey key, EventLoop loop, InetSocketAddress remote,
       RequestHead leaderHead, boolean credentialsInKey, long maxBufferedBytes) {
@@ -86,12 +97,13 @@ final class SharedFetch extends InternalDownstream {
       return false;
     }
     subscribers.add(subscriber);
+    watch(subscriber);
     if (headSent) {
       List<HttpContent> parts = new ArrayList<>(kept.size());
       for (HttpContent part : kept) {
         parts.add(part.retainedDuplicate());
       }
-      subscriber.sharedParts(copyOf(head), parts);
+      subscriber.sharedParts(SharedBatch.copyOf(head), parts);
     }
     return true;
   }
@@ -174,15 +186,24 @@ final class SharedFetch extends InternalDownstream {
     pending.clear();
     boolean last = head instanceof LastHttpContent
         || (!batch.isEmpty() && batch.get(batch.size() - 1) instanceof LastHttpContent);
+    // The whole response in one batch (the usual small one) can go out as one encoding.
+    boolean encodable = newHead != null && last && HttpMethod.GET.name().equals(leaderHead.method());
     Map<EventLoop, List<Exchange>> byLoop = new LinkedHashMap<>(4);
-    for (Exchange subscriber : subscribers) {
-      byLoop.computeIfAbsent(subscriber.eventLoop(), l -> new ArrayList<>(subscribers.size())).add(subscriber);
+    // Followers first, in the order they joined; the leader, whose cache tap stores the response
+    // (a copy, the store's own bookkeeping), last, so that storing delays no follower.
+    for (int pass = 0; pass < 2; pass++) {
+      for (Exchange subscriber : subscribers) {
+        if (subscriber.isFollower() == (pass == 0)) {
+          byLoop.computeIfAbsent(subscriber.eventLoop(), l -> new ArrayList<>(subscribers.size())).add(subscriber);
+        }
+      }
     }
     for (Map.Entry<EventLoop, List<Exchange>> group : byLoop.entrySet()) {
       EventLoop loop = group.getKey();
       List<Exchange> members = group.getValue();
+      SharedBatch shared = new SharedBatch(newHead, batch, encodable);
       if (loop.inEventLoop()) {
-        sendBatch(members, newHead, batch);
+        sendBatch(members, shared);
       } else {
         // The parts are ours to release after this call: the other loop holds its own references.
         if (newHead != null) {
@@ -190,7 +211,7 @@ final class SharedFetch extends InternalDownstream {
         }
         batch.forEach(HttpContent::retain);
         loop.execute(() -> {
-          sendBatch(members, newHead, batch);
+          sendBatch(members, shared);
           ReferenceCountUtil.release(newHead);
           batch.forEach(HttpContent::release);
         });
@@ -208,16 +229,71 @@ final class SharedFetch extends InternalDownstream {
     }
   }
 
-  /** One write and one flush per subscriber, in the order they joined. */
-  private static void sendBatch(List<Exchange> members, @Nullable HttpResponse newHead,
-      List<HttpContent> batch) {
+  /** One write and one flush per subscriber, in the order given. */
+  private static void sendBatch(List<Exchange> members, SharedBatch batch) {
     for (Exchange subscriber : members) {
-      List<HttpContent> parts = new ArrayList<>(batch.size());
-      for (HttpContent part : batch) {
-        parts.add(part.retainedDuplicate());
+      subscriber.sharedBatch(batch);
+    }
+    batch.releaseEncoded();
+  }
+
+  /** Makes sure the deadline timer runs by {@code subscriber}'s next deadline. */
+  private void watch(Exchange subscriber) {
+    long due = subscriber.nextDeadline(!headSent);
+    if (due == Long.MAX_VALUE || ended) {
+      return;
+    }
+    if (deadlineTimer != null && due - deadlineTimerAt >= 0) {
+      return; // joins come in deadline order (one route, one maxWait): the timer is already early enough
+    }
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+    deadlineTimerAt = due;
+    deadlineTimer = eventLoop().schedule(this::deadlinesDue, Math.max(0, due - System.nanoTime()),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The deadline timer: subscribers past their route timeout leave with a 504, those that waited
+   * maxWait for a head that has not gone out yet fetch on their own; then the timer is set for the
+   * next deadline. Each one is told on its own event loop, outside this lock.
+   */
+  private void deadlinesDue() {
+    List<Exchange> timedOut = new ArrayList<>();
+    List<Exchange> waitedOut = new ArrayList<>();
+    synchronized (this) {
+      deadlineTimer = null;
+      if (ended) {
+        return;
       }
-      HttpResponse copy = newHead == null ? null : copyOf(newHead);
-      subscriber.sharedParts(copy, parts);
+      long now = System.nanoTime();
+      long next = Long.MAX_VALUE;
+      for (Iterator<Exchange> it = subscribers.iterator(); it.hasNext(); ) {
+        Exchange subscriber = it.next();
+        if (subscriber.routeDeadlinePassed(now)) {
+          it.remove();
+          timedOut.add(subscriber);
+        } else if (!headSent && subscriber.maxWaitPassed(now)) {
+          it.remove();
+          waitedOut.add(subscriber);
+        } else {
+          long due = subscriber.nextDeadline(!headSent);
+          if (due != Long.MAX_VALUE && (next == Long.MAX_VALUE || due - next < 0)) {
+            next = due;
+          }
+        }
+      }
+      if (next != Long.MAX_VALUE) {
+        deadlineTimerAt = next;
+        deadlineTimer = eventLoop().schedule(this::deadlinesDue, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+      }
+    }
+    for (Exchange subscriber : timedOut) {
+      deliver(subscriber, subscriber::routeTimeout);
+    }
+    for (Exchange subscriber : waitedOut) {
+      deliver(subscriber, subscriber::maxWaitOver);
     }
   }
 
@@ -250,6 +326,10 @@ final class SharedFetch extends InternalDownstream {
 
   private void finished() {
     ended = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false); // every subscriber has its whole response
+      deadlineTimer = null;
+    }
     if (headHold != null) {
       headHold.cancel(false);
       headHold = null;
@@ -315,14 +395,5 @@ final class SharedFetch extends InternalDownstream {
       }
     }
     return false;
-  }
-
-  /** A subscriber's own head: headers are per connection (Connection, x-corral-collapsed). */
-  private static HttpResponse copyOf(HttpResponse response) {
-    if (response instanceof FullHttpResponse full) {
-      return new DefaultFullHttpResponse(full.protocolVersion(), full.status(), full.content().retainedDuplicate(),
-          full.headers().copy(), full.trailingHeaders().copy());
-    }
-    return new DefaultHttpResponse(response.protocolVersion(), response.status(), response.headers().copy());
   }
 }

@@ -1,0 +1,177 @@
+package dev.corral.sidecar.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The HTTP/1.1 server codec of a downstream connection: Netty's request decoder and response
+ * encoder, paired the way Netty's {@code HttpServerCodec} pairs them (each response is framed for
+ * its request's method: no body after a HEAD, no Transfer-Encoding on a CONNECT's 2xx; past
+ * {@link #MAX_PIPELINE_DEPTH} requests sent ahead, the connection closes after the next response;
+ * a request with both Transfer-Encoding and Content-Length the decoder refuses, RFC 9112 §6.1),
+ * plus one message of our own: an {@link EncodedResponse}, a whole response already encoded once
+ * for many connections (collapsed followers, {@link SharedFetch}), which the encoder passes on as
+ * it is and counts as that request's response. {@code HttpServerCodec} is final and pairs
+ * responses through a private queue that only its own encoding of a head advances, so bytes
+ * written past it would pair every later response with the wrong request.
+ */
+final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder>
+    implements HttpServerUpgradeHandler.SourceCodec {
+  /** As Netty's: requests decoded and not yet answered before the connection is refused more. */
+  static final int MAX_PIPELINE_DEPTH = 128;
+
+  private final MethodQueue methods = new MethodQueue();
+  /** More requests than MAX_PIPELINE_DEPTH were sent ahead: close after the next response. */
+  private boolean closeAfterResponse;
+
+  Http1ServerCodec(HttpDecoderConfig config) {
+    init(new Decoder(config), new Encoder());
+  }
+
+  /** Removes this codec for the protocol the connection upgrades to (h2c). */
+  @Override
+  public void upgradeFrom(ChannelHandlerContext ctx) {
+    ctx.pipeline().remove(this);
+  }
+
+  private final class Decoder extends HttpRequestDecoder {
+    private boolean discard;
+
+    Decoder(HttpDecoderConfig config) {
+      super(config);
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+      if (discard) {
+        buffer.skipBytes(buffer.readableBytes());
+        return;
+      }
+      int before = out.size();
+      super.decode(ctx, buffer, out);
+      for (int i = before; i < out.size(); i++) {
+        if (out.get(i) instanceof HttpRequest request && !methods.add(request.method())) {
+          closeAfterResponse = true;
+          discard = true;
+          for (int j = i; j < out.size(); j++) {
+            ReferenceCountUtil.release(out.get(j));
+          }
+          out.subList(i, out.size()).clear();
+          throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+        }
+      }
+    }
+  }
+
+  private final class Encoder extends HttpResponseEncoder {
+    private int method = MethodQueue.OTHER;
+    /** A head went out whose last content has not: an encoded response may not start now. */
+    private boolean inResponse;
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+      boolean ends = msg instanceof LastHttpContent || msg instanceof EncodedResponse;
+      if (closeAfterResponse && ends) {
+        closeAfterResponse = false;
+        promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
+      }
+      if (msg instanceof EncodedResponse encoded) {
+        if (inResponse || methods.poll() == MethodQueue.HEAD) {
+          encoded.release();
+          throw new IllegalStateException(inResponse ? "an encoded response inside another response"
+              : "an encoded response (with its body) to a HEAD request");
+        }
+        ctx.write(encoded.content(), promise); // its reference goes with it
+        return;
+      }
+      if (msg instanceof HttpResponse response && response.status().codeClass() != HttpStatusClass.INFORMATIONAL) {
+        inResponse = !ends;
+      } else if (msg instanceof LastHttpContent) {
+        inResponse = false;
+      }
+      super.write(ctx, msg, promise);
+    }
+
+    @Override
+    protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
+      if (!isAlwaysEmpty && method == MethodQueue.CONNECT && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+        msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING); // RFC 9110 §9.3.6: a tunnel, no framing
+        return;
+      }
+      super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+    }
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+      if (msg.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        return super.isContentAlwaysEmpty(msg); // 100 and 101 answer no request of their own
+      }
+      method = methods.poll();
+      return method == MethodQueue.HEAD || super.isContentAlwaysEmpty(msg);
+    }
+  }
+
+  /** The methods of the requests decoded and not yet answered, oldest first, 2 bits each. */
+  private static final class MethodQueue {
+    static final int HEAD = 1;
+    static final int CONNECT = 2;
+    static final int OTHER = 3;
+    private static final int INLINE = Long.SIZE / 2;
+
+    private long inline;
+    private int inlineSize;
+    /** Past 32 pipelined requests (rare): the rest, in order. */
+    private ArrayDeque<Integer> overflow;
+
+    boolean add(HttpMethod method) {
+      int size = inlineSize + (overflow == null ? 0 : overflow.size());
+      if (size >= MAX_PIPELINE_DEPTH) {
+        return false;
+      }
+      int flag = HttpMethod.HEAD.equals(method) ? HEAD : HttpMethod.CONNECT.equals(method) ? CONNECT : OTHER;
+      if (overflow == null && inlineSize < INLINE) {
+        inline |= (long) flag << (inlineSize * 2);
+        inlineSize++;
+      } else {
+        if (overflow == null) {
+          overflow = new ArrayDeque<>(4);
+        }
+        overflow.add(flag);
+      }
+      return true;
+    }
+
+    int poll() {
+      if (inlineSize > 0) {
+        int flag = (int) (inline & 3);
+        inline >>>= 2;
+        inlineSize--;
+        return flag;
+      }
+      if (overflow != null) {
+        Integer flag = overflow.poll();
+        if (overflow.isEmpty()) {
+          overflow = null;
+        }
+        return flag == null ? OTHER : flag;
+      }
+      return OTHER;
+    }
+  }
+}
