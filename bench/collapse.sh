@@ -226,8 +226,11 @@ YAML
   elif [ -x "$REPO_ROOT/corral" ]; then cmd="./corral sidecar"
   elif [ -f "$REPO_ROOT/sidecar/target/corral-sidecar.jar" ]; then cmd="java @sidecar/jvm.options -jar sidecar/target/corral-sidecar.jar"
   else echo "no ./corral and no sidecar jar (./mvnw -q -o -B install -DskipTests)" >&2; exit 1; fi
+  # The sidecar's own flags plus a GC log, to tell a pause inside a burst from the proxy's work.
+  local jf="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc:file=$d/gc.log:uptime,utctime"
   echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency $WORKERS" > "$d/command.txt"
-  (cd "$REPO_ROOT" && exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency "$WORKERS") >"$d/stdout.log" 2>&1 &
+  echo "$jf" > "$d/jvm-flags.txt"
+  (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="$jf" exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency "$WORKERS") >"$d/stdout.log" 2>&1 &
   PID_corral=$!; PIDS+=("$PID_corral")
   wait_http "http://127.0.0.1:$CORRAL_PORT/__ping" 90 "$PID_corral" || { echo "corral did not start, see $d/stdout.log" >&2; exit 1; }
 }
@@ -247,8 +250,14 @@ pct() { # file(one number per line, ms) p -> value
 median() { sort -g | awk '{a[NR]=$1} END { if (NR==0) {print "-"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.1f\n", (a[NR/2]+a[NR/2+1])/2 }'; }
 
 # ---------------------------------------------------------------- (a) collapse
-run_a() { # target rep [sink] -> appends "reqs p50 p99 max ok hit_p99" to sink ($RUN_DIR/a.<target>)
-  local t=$1 r=$2 sink="${3:-$RUN_DIR/a.$1}" key="/a/$1-r$2-$RANDOM$RANDOM" out="$RUN_DIR/a-$1-r$2"
+run_a() { # target rep [sink] -> appends "reqs p50 p99 max ok hit_p99 origin_ms" to sink ($RUN_DIR/a.<target>)
+  local t=$1 r=$2 sink="${3:-$RUN_DIR/a.$1}" key="/a/$1-r$2-$RANDOM$RANDOM" out="$RUN_DIR/a-$1-r$2" i
+  # The origin's own latency just before the burst (the target is "origin latency + 10 ms", and
+  # the python origin answers its 100 ms sleep in 101-104 ms): median of 3 direct cold GETs.
+  for i in 1 2 3; do
+    "$BURST" 127.0.0.1 "$ORIGIN" "/a/direct-$1-r$2-$i-$RANDOM" 1 "$out.direct$i" 2>/dev/null
+    awk '{printf "%.3f\n", $3/1000}' "$out.direct$i"
+  done | median > "$out.origin-ms"
   timeout 120 "$BURST" 127.0.0.1 "$(port_of "$t")" "$key" "$CLIENTS" "$out.reqlog" 2>"$out.burst.err"
   awk '{printf "%.3f\n", $3/1000}' "$out.reqlog" > "$out.ms"
   local ok; ok="$(awk '$2==200' "$out.reqlog" | wc -l)"
@@ -257,7 +266,7 @@ run_a() { # target rep [sink] -> appends "reqs p50 p99 max ok hit_p99" to sink (
   # what answering N simultaneous new connections costs this machine, load generator included.
   timeout 120 "$BURST" 127.0.0.1 "$(port_of "$t")" "$key" "$CLIENTS" "$out.hit.reqlog" 2>"$out.hit.burst.err"
   awk '{printf "%.3f\n", $3/1000}' "$out.hit.reqlog" > "$out.hit.ms"
-  echo "$reqs $(pct "$out.ms" 50) $(pct "$out.ms" 99) $(pct "$out.ms" 100) $ok $(pct "$out.hit.ms" 99)" >> "$sink"
+  echo "$reqs $(pct "$out.ms" 50) $(pct "$out.ms" 99) $(pct "$out.ms" 100) $ok $(pct "$out.hit.ms" 99) $(cat "$out.origin-ms")" >> "$sink"
 }
 # ---------------------------------------------------------------- (b) ranges
 make_ranges() { # rep -> file of "start end" (seeded; the same for every target)
@@ -320,6 +329,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   row "(a)" "client max ms (median)" a 4 med
   row "(a)" "200 responses (per rep)" a 5 list
   row "(a) the same burst again: cache hit, no origin" "client p99 ms per rep (the floor)" a 6 list
+  row "(a) the origin alone: 3 direct GETs before each burst" "median ms per rep" a 7 list
   row "(b) $NRANGES x 16 KiB range, 16 MiB object" "origin requests (per rep)" b 1 list
   row "(b)" "origin bytes (per rep)" b 2 list
   row "(b)" "client p99 ms (median)" b 3 med
@@ -330,8 +340,9 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
 {
   echo "## Verdicts vs targets (Corral)"
   if [ -f "$RUN_DIR/a.corral" ]; then
-    a_ok="$(awk -v n="$CLIENTS" -v lim="$A_P99_LIMIT" '$1!=1 || $3>lim || $5!=n {bad++} END {print bad+0}' "$RUN_DIR/a.corral")"
-    echo "- (a) exactly 1 origin request and p99 <= ${A_P99_LIMIT} ms in every rep: $([ "$a_ok" = 0 ] && echo PASS || echo "FAIL ($a_ok of $REPS reps miss)")"
+    a_ok="$(awk -v n="$CLIENTS" '$1!=1 || $3>$7+10 || $5!=n {bad++} END {print bad+0}' "$RUN_DIR/a.corral")"
+    a_fixed="$(awk -v lim="$A_P99_LIMIT" '$3>lim {bad++} END {print bad+0}' "$RUN_DIR/a.corral")"
+    echo "- (a) exactly 1 origin request and p99 <= the origin's measured latency + 10 ms in every rep: $([ "$a_ok" = 0 ] && echo PASS || echo "FAIL ($a_ok of $REPS reps miss)"); against the origin's nominal ${DELAY_MS} ms + 10 (p99 <= ${A_P99_LIMIT} ms): $([ "$a_fixed" = 0 ] && echo PASS || echo "FAIL ($a_fixed of $REPS reps miss)")"
     b_ok="$(awk -v lim="$B_LIMIT" -v n="$NRANGES" '$2>lim || $4!=n {bad++} END {print bad+0}' "$RUN_DIR/b.corral")"
     echo "- (b) origin bytes <= 1.1 x object ($B_LIMIT) in every rep, all ranges correct: $([ "$b_ok" = 0 ] && echo PASS || echo "FAIL ($b_ok of $REPS reps miss)")"
     if [ -n "${RPS[nginx]:-}" ]; then
