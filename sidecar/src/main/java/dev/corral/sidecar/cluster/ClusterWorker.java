@@ -3,7 +3,10 @@ package dev.corral.sidecar.cluster;
 import dev.corral.sidecar.pool.ConnectionPool;
 import io.netty.channel.EventLoop;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -15,7 +18,7 @@ public final class ClusterWorker {
   private final Cluster cluster;
   private final EventLoop loop;
   private final Map<Host, ConnectionPool> pools = new ConcurrentHashMap<>();
-  private HostSet seen;
+  private @Nullable HostSet seen;
   private LoadBalancer balancer;
 
   ClusterWorker(Cluster cluster, EventLoop loop) {
@@ -34,6 +37,9 @@ public final class ClusterWorker {
   private LoadBalancer balancer() {
     HostSet current = cluster.hostSet();
     if (current != seen) {
+      if (seen != null) {
+        drainRemoved(seen.all(), current.all());
+      }
       seen = current;
       balancer = cluster.newBalancer(current.routable());
     }
@@ -41,6 +47,26 @@ public final class ClusterWorker {
       cluster.stats().panicPick();
     }
     return balancer;
+  }
+
+  /**
+   * Like Envoy, drains the pools of hosts that left the cluster (EDS): idle connections close now,
+   * busy ones when their exchange ends. Without this they stayed until the idle timeout and their
+   * pools until {@link #MAX_IDLE_POOLS}, across every rollout's pod churn.
+   */
+  private void drainRemoved(List<Host> before, List<Host> now) {
+    if (before.equals(now)) {
+      return; // a health change: same members
+    }
+    Set<Host> staying = new HashSet<>(now);
+    for (Host host : before) {
+      if (!staying.contains(host)) {
+        ConnectionPool pool = pools.remove(host);
+        if (pool != null) {
+          pool.close();
+        }
+      }
+    }
   }
 
   public @Nullable Host pick(PickContext context) {
