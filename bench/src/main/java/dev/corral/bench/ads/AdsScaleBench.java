@@ -123,9 +123,9 @@ public final class AdsScaleBench {
   // ---- part 1: translation ----
 
   private void translation(SyntheticMesh mesh) {
-    long before = usedAfterGc();
+    long before = LocalPlane.usedAfterGc();
     MeshModel model = mesh.model(0);
-    long modelBytes = usedAfterGc() - before;
+    long modelBytes = LocalPlane.usedAfterGc() - before;
 
     NodeContext one = context(0, 0);
     Histogram single = new Histogram(3);
@@ -169,14 +169,14 @@ public final class AdsScaleBench {
       }
     }
     carried = null;
-    long baseAll = usedAfterGc();
+    long baseAll = LocalPlane.usedAfterGc();
     TranslationMemo memo = new TranslationMemo();
     List<XdsResources> allGroups = translateAll(model, memo);
-    long allBytes = usedAfterGc() - baseAll;
+    long allBytes = LocalPlane.usedAfterGc() - baseAll;
     allGroups.size();
-    long base = usedAfterGc();
+    long base = LocalPlane.usedAfterGc();
     XdsResources held = Translator.translate(model, one, PlacementFilters.none(), LocalSidecars.none());
-    long snapshotBytes = usedAfterGc() - base;
+    long snapshotBytes = LocalPlane.usedAfterGc() - base;
     long wire = wireBytes(held);
 
     System.out.println("## Translation (full rebuild)");
@@ -226,19 +226,6 @@ public final class AdsScaleBench {
     return n;
   }
 
-  private static long usedAfterGc() {
-    var mem = ManagementFactory.getMemoryMXBean();
-    for (int i = 0; i < 4; i++) {
-      System.gc();
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    return mem.getHeapMemoryUsage().getUsed();
-  }
-
   // ---- part 2: ADS ----
 
   private Plane startPlane(SyntheticMesh mesh) throws InterruptedException {
@@ -252,7 +239,7 @@ public final class AdsScaleBench {
   }
 
   private void ads(SyntheticMesh mesh) throws Exception {
-    long heapBefore = usedAfterGc();
+    long heapBefore = LocalPlane.usedAfterGc();
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     List<ManagedChannel> channels = new ArrayList<>(clients);
     List<SimClient> sims = new ArrayList<>(clients);
@@ -280,7 +267,7 @@ public final class AdsScaleBench {
       Map<String, Map<XdsType, String>> initial = awaitConnected(sims, plane, 120);
       double connectSeconds = (System.nanoTime() - t0) / 1e9;
       Thread.sleep(1000);
-      long heapConnected = usedAfterGc();
+      long heapConnected = LocalPlane.usedAfterGc();
       long planeHeapConnected = inProcess ? heapConnected : plane.heapAfterGc();
 
       Map<String, Map<XdsType, String>> previous = initial;

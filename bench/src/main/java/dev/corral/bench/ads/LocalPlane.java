@@ -118,6 +118,7 @@ final class LocalPlane implements Plane {
     return out;
   }
 
+  /** Heap in use after a few full collections: what a structure retains, as a difference of two calls. */
   static long usedAfterGc() {
     var mem = ManagementFactory.getMemoryMXBean();
     for (int i = 0; i < 4; i++) {
