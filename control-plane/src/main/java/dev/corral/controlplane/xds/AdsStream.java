@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +55,9 @@ final class AdsStream {
    * in a large mesh) and java-control-plane keeps each stream's latest request: parsed, that is a
    * fresh copy of every name per stream, ~80 MB for 1,000 streams; shared, the names of one.
    */
+  /** How long a send waits for room in the {@link SendBudget} before it fails its stream. */
+  static final Duration BUDGET_WAIT = Duration.ofSeconds(30);
+
   private static final Interner<String> NAMES = Interners.newWeakInterner();
 
   private final long id;
@@ -70,7 +74,11 @@ final class AdsStream {
   private volatile @Nullable Node node;
   private volatile String group = "";
 
-  AdsStream(long id, SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+  private final SendBudget budget;
+
+  AdsStream(long id, SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies,
+      SendBudget budget) {
+    this.budget = budget;
     this.id = id;
     this.publisher = publisher;
     this.tracker = tracker;
@@ -113,7 +121,7 @@ final class AdsStream {
     FlowControlledResponses r = new FlowControlledResponses(call, this::onResponse,
         superseded -> XdsType.ofTypeUrl(superseded.getTypeUrl())
             .ifPresent(t -> metrics.superseded.labelValues(t.metricLabel()).inc()),
-        this::onSendFailed, this::close);
+        this::onSendFailed, this::close, budget, BUDGET_WAIT);
     this.responses = r;
     return r;
   }

@@ -6,7 +6,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -48,6 +50,11 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   private final Map<String, DiscoveryResponse> pending = new LinkedHashMap<>();
   private boolean failed; // guarded by this
   private boolean callClosed; // guarded by this
+  private final SendBudget budget;
+  private final Duration budgetWait;
+  /** Bytes of the last response sent, taken from the budget until the call is ready again. */
+  private final AtomicLong held = new AtomicLong();
+  private volatile boolean cancelled;
   private volatile @Nullable Executor sendExecutor;
   private volatile @Nullable Runnable delegateOnReady;
 
@@ -61,6 +68,15 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   FlowControlledResponses(ServerCallStreamObserver<DiscoveryResponse> call,
       Consumer<DiscoveryResponse> onSent, Consumer<DiscoveryResponse> onSuperseded,
       SendFailure onFailed, Runnable onClosed) {
+    this(call, onSent, onSuperseded, onFailed, onClosed, new SendBudget(Long.MAX_VALUE),
+        Duration.ZERO);
+  }
+
+  FlowControlledResponses(ServerCallStreamObserver<DiscoveryResponse> call,
+      Consumer<DiscoveryResponse> onSent, Consumer<DiscoveryResponse> onSuperseded,
+      SendFailure onFailed, Runnable onClosed, SendBudget budget, Duration budgetWait) {
+    this.budget = budget;
+    this.budgetWait = budgetWait;
     this.call = call;
     this.onSent = onSent;
     this.onSuperseded = onSuperseded;
@@ -80,7 +96,7 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   @Override
   public void onNext(DiscoveryResponse response) {
     synchronized (this) {
-      if (failed || callClosed) {
+      if (failed || callClosed || cancelled) {
         return;
       }
       DiscoveryResponse older = pending.put(response.getTypeUrl(), response);
@@ -103,6 +119,7 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
       }
       failed = true;
       pending.clear();
+      releaseHeld();
       if (!callClosed) {
         callClosed = true;
         String type = response == null ? "" : XdsType.label(response.getTypeUrl()) + " ";
@@ -129,7 +146,11 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
     return failed;
   }
 
+  /** On gRPC's executor; never takes this object's monitor (a send may be waiting for budget). */
   private void onReady() {
+    if (call.isReady()) {
+      releaseHeld();
+    }
     Executor executor = sendExecutor;
     if (executor == null) {
       drainNow();
@@ -143,7 +164,7 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   }
 
   private synchronized void drainNow() {
-    if (!failed && !callClosed) {
+    if (!failed && !callClosed && !cancelled) {
       drain();
     }
   }
@@ -152,17 +173,43 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   private void drain() {
     Iterator<DiscoveryResponse> it = pending.values().iterator();
     while (it.hasNext() && call.isReady()) {
+      releaseHeld(); // ready: the previous response's bytes are written
       DiscoveryResponse next = it.next();
       it.remove();
+      long size;
+      try {
+        size = next.getSerializedSize();
+        if (!budget.acquire(size, budgetWait)) {
+          fail(next, new IllegalStateException("overloaded: no room to send within "
+              + budgetWait.toSeconds() + " s (" + budget.inFlight() + " of " + budget.capacity()
+              + " bytes being written to other sidecars)"));
+          return;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // shutting down
+        return;
+      }
+      held.addAndGet(size);
       // Recorded before sending: the client's ACK may arrive before call.onNext returns.
       onSent.accept(next);
       try {
         call.onNext(next);
       } catch (Throwable t) {
-        fail(next, t);
+        if (cancelled || Status.fromThrowable(t).getCode() == Status.Code.CANCELLED) {
+          closeCall(); // the client went away: nothing to fail
+        } else {
+          fail(next, t);
+        }
         return;
       }
+      if (cancelled || call.isReady()) {
+        releaseHeld(); // written at once (small), or never will be (cancelled)
+      }
     }
+  }
+
+  private void releaseHeld() {
+    budget.release(held.getAndSet(0));
   }
 
   /** Responses waiting for the call to become ready (tests, diagnostics). */
@@ -189,6 +236,7 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   /** True if the call is still to be closed (once: a failed stream's call is closed already). */
   private synchronized boolean closeCall() {
     pending.clear();
+    releaseHeld();
     boolean open = !callClosed;
     callClosed = true;
     return open;
@@ -202,6 +250,8 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   @Override
   public void setOnCancelHandler(Runnable onCancelHandler) {
     call.setOnCancelHandler(() -> {
+      cancelled = true;
+      releaseHeld();
       onClosed.run();
       onCancelHandler.run();
     });

@@ -91,7 +91,8 @@ public final class XdsServer implements AutoCloseable {
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
         new NackHoldingWatcher(b.publisher.cache()), perStream, serializer);
     this.ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
-        b.tracker, b.policies);
+        b.tracker, b.policies,
+        b.sendBudgetBytes > 0 ? new SendBudget(b.sendBudgetBytes) : SendBudget.ofDirectMemory());
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(b.host == null ? new InetSocketAddress(b.port) : new InetSocketAddress(b.host, b.port))
         .addService(ads);
@@ -161,10 +162,13 @@ public final class XdsServer implements AutoCloseable {
     private final SnapshotPublisher publisher;
     private final AckTracker tracker;
     private final PolicyResolver policies;
+    private final SendBudget budget;
     private final AtomicLong ids = new AtomicLong();
 
     TrackingAds(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase delegate,
-        SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+        SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies,
+        SendBudget budget) {
+      this.budget = budget;
       this.delegate = delegate;
       this.publisher = publisher;
       this.tracker = tracker;
@@ -174,7 +178,7 @@ public final class XdsServer implements AutoCloseable {
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(
         StreamObserver<DiscoveryResponse> responseObserver) {
-      AdsStream stream = new AdsStream(ids.incrementAndGet(), publisher, tracker, policies);
+      AdsStream stream = new AdsStream(ids.incrementAndGet(), publisher, tracker, policies, budget);
       // grpc-java always hands a ServerCallStreamObserver; java-control-plane needs one for its
       // cancel handler, which releases the stream's watches.
       var call = (ServerCallStreamObserver<DiscoveryResponse>) responseObserver;
@@ -203,6 +207,7 @@ public final class XdsServer implements AutoCloseable {
     private PolicyResolver policies = PolicyResolver.none();
     private int sendThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private final List<BindableService> services = new ArrayList<>();
+    private long sendBudgetBytes;
 
     private Builder(SnapshotPublisher publisher) {
       this.publisher = requireNonNull(publisher, "publisher");
@@ -234,6 +239,19 @@ public final class XdsServer implements AutoCloseable {
         throw new IllegalArgumentException("sendThreads: %s (expected: >= 1)".formatted(sendThreads));
       }
       this.sendThreads = sendThreads;
+      return this;
+    }
+
+    /**
+     * Bytes of responses, over all streams, handed to gRPC and not yet written to the socket
+     * (they sit in direct memory); a send waits while they are reached. Default: a quarter of
+     * the direct memory limit (which is -Xmx unless set).
+     */
+    public Builder sendBudgetBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("sendBudgetBytes: %s (expected: >= 1)".formatted(bytes));
+      }
+      this.sendBudgetBytes = bytes;
       return this;
     }
 
