@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -155,7 +156,11 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
     if (executor == null) {
       drainNow();
     } else {
-      executor.execute(this::drainNow);
+      try {
+        executor.execute(this::drainNow);
+      } catch (RejectedExecutionException e) {
+        // the server is shutting down
+      }
     }
     Runnable delegate = delegateOnReady;
     if (delegate != null) {
