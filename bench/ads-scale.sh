@@ -10,8 +10,9 @@
 #   --heap SIZE       -Xmx of the clients' (benchmark) JVM                          (default: 1g)
 #   --cp-heap SIZE    -Xmx of the control plane process, after control-plane/jvm.options
 #                     (default: none, the production flags as they are: serial GC, -Xmx256m,
-#                     which cannot take 1,000 clients connecting at once; the documented runs
-#                     use 512m, see docs/benchmarks.md "xDS at scale")
+#                     which took 1,000 clients connecting at once only after 2026-11-22 08:20
+#                     UTC (flow control); most documented runs use 512m, see docs/benchmarks.md
+#                     "xDS at scale")
 #   -h, --help        this text
 #   Harness options (dev.corral.bench.ads.AdsScaleBench, defaults in brackets):
 #     --clients N [1000] --groups N [100] --services N [1000] --endpoints N [10] --namespaces N [50]

@@ -7,14 +7,17 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -52,6 +55,9 @@ final class AdsStream {
    * in a large mesh) and java-control-plane keeps each stream's latest request: parsed, that is a
    * fresh copy of every name per stream, ~80 MB for 1,000 streams; shared, the names of one.
    */
+  /** How long a send waits for room in the {@link SendBudget} before it fails its stream. */
+  static final Duration BUDGET_WAIT = Duration.ofSeconds(30);
+
   private static final Interner<String> NAMES = Interners.newWeakInterner();
 
   private final long id;
@@ -63,10 +69,16 @@ final class AdsStream {
   private final Map<String, String> lastAcked = new ConcurrentHashMap<>();
   private final Map<String, Long> subscribedAtNanos = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile @Nullable StreamObserver<DiscoveryRequest> upstream;
+  private volatile @Nullable FlowControlledResponses responses;
   private volatile @Nullable Node node;
   private volatile String group = "";
 
-  AdsStream(long id, SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+  private final SendBudget budget;
+
+  AdsStream(long id, SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies,
+      SendBudget budget) {
+    this.budget = budget;
     this.id = id;
     this.publisher = publisher;
     this.tracker = tracker;
@@ -75,6 +87,7 @@ final class AdsStream {
   }
 
   StreamObserver<DiscoveryRequest> requests(StreamObserver<DiscoveryRequest> delegate) {
+    this.upstream = delegate;
     return new StreamObserver<>() {
       @Override
       public void onNext(DiscoveryRequest request) {
@@ -102,9 +115,53 @@ final class AdsStream {
     };
   }
 
+  /** Wraps the gRPC call's response side; call once, before {@link #requests}. */
   ServerCallStreamObserver<DiscoveryResponse> responses(
       ServerCallStreamObserver<DiscoveryResponse> call) {
-    return new ForwardingResponses(call);
+    FlowControlledResponses r = new FlowControlledResponses(call, this::onResponse,
+        superseded -> XdsType.ofTypeUrl(superseded.getTypeUrl())
+            .ifPresent(t -> metrics.superseded.labelValues(t.metricLabel()).inc()),
+        this::onSendFailed, this::close, budget, BUDGET_WAIT);
+    this.responses = r;
+    return r;
+  }
+
+  /** The stream's sequential send executor, on which pending responses are sent when ready. */
+  void sendOn(Executor executor) {
+    FlowControlledResponses r = responses;
+    if (r != null) {
+      r.sendOn(executor);
+    }
+  }
+
+  /**
+   * A task of this stream's send executor threw (e.g. packing a response): the response
+   * java-control-plane was making is lost, so the stream fails as when gRPC cannot send one.
+   */
+  void sendTaskFailed(Throwable cause) {
+    FlowControlledResponses r = responses;
+    if (r != null) {
+      r.fail(null, cause);
+    } else {
+      log.error("[{}] send task failed before the stream was set up", id, cause);
+    }
+  }
+
+  /** Once per stream: the call is closed with UNAVAILABLE already; count, log, release watches. */
+  private void onSendFailed(@Nullable DiscoveryResponse response, Throwable cause) {
+    String type = response == null ? "unknown"
+        : XdsType.ofTypeUrl(response.getTypeUrl()).map(XdsType::metricLabel).orElse("unknown");
+    metrics.sendFailures.labelValues(type).inc();
+    Node known = node;
+    log.warn("[{}] {} ({}): could not send a {} response, failed the stream with UNAVAILABLE so the "
+        + "sidecar reconnects and resyncs: {}", id, known == null ? "?" : known.getId(), group, type,
+        cause.toString(), cause instanceof OutOfMemoryError ? null : cause);
+    StreamObserver<DiscoveryRequest> up = upstream;
+    if (up != null) {
+      // java-control-plane cancels the stream's watches; CANCELLED, so it does not log it again.
+      up.onError(Status.CANCELLED.withDescription("response could not be sent").asRuntimeException());
+    }
+    close();
   }
 
   /** The admin address the node's metadata names (local mode), when it looks like host:port. */
@@ -205,77 +262,6 @@ final class AdsStream {
         metrics.connectedSidecars.dec();
         publisher.groupDisconnected(group);
       }
-    }
-  }
-
-  /** Records each response before java-control-plane writes it, then forwards everything. */
-  private final class ForwardingResponses extends ServerCallStreamObserver<DiscoveryResponse> {
-    private final ServerCallStreamObserver<DiscoveryResponse> call;
-
-    ForwardingResponses(ServerCallStreamObserver<DiscoveryResponse> call) {
-      this.call = call;
-    }
-
-    @Override
-    public void onNext(DiscoveryResponse value) {
-      // Before sending: the client's ACK may arrive before call.onNext returns.
-      onResponse(value);
-      call.onNext(value);
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      close();
-      call.onError(t);
-    }
-
-    @Override
-    public void onCompleted() {
-      close();
-      call.onCompleted();
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return call.isCancelled();
-    }
-
-    @Override
-    public void setOnCancelHandler(Runnable onCancelHandler) {
-      call.setOnCancelHandler(() -> {
-        close();
-        onCancelHandler.run();
-      });
-    }
-
-    @Override
-    public void setCompression(String compression) {
-      call.setCompression(compression);
-    }
-
-    @Override
-    public boolean isReady() {
-      return call.isReady();
-    }
-
-    @Override
-    public void setOnReadyHandler(Runnable onReadyHandler) {
-      call.setOnReadyHandler(onReadyHandler);
-    }
-
-    @Override
-    public void disableAutoInboundFlowControl() {
-      call.disableAutoInboundFlowControl();
-    }
-
-    @Override
-    public void request(int count) {
-      call.request(count);
-    }
-
-    @Override
-    public void setMessageCompression(boolean enable) {
-      call.setMessageCompression(enable);
     }
   }
 }

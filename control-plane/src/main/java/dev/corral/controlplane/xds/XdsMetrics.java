@@ -13,6 +13,8 @@ public final class XdsMetrics {
   public static final String PUSHES = "corral_xds_pushes_total";
   public static final String PUSH_LATENCY = "corral_xds_push_latency_seconds";
   public static final String NACKS = "corral_xds_nacks_total";
+  public static final String SEND_FAILURES = "corral_xds_send_failures_total";
+  public static final String SUPERSEDED = "corral_xds_responses_superseded_total";
   public static final String SNAPSHOTS = "corral_xds_snapshots_total";
   public static final String SNAPSHOTS_REFUSED = "corral_xds_snapshots_refused_total";
 
@@ -21,6 +23,8 @@ public final class XdsMetrics {
   final Counter pushes;
   final Histogram pushLatency;
   final Counter nacks;
+  final Counter sendFailures;
+  final Counter superseded;
   final Counter snapshots;
   final Counter snapshotsRefused;
 
@@ -38,6 +42,14 @@ public final class XdsMetrics {
         .register(registry);
     nacks = Counter.builder().name(NACKS).labelNames("type")
         .help("DiscoveryRequests that rejected a response, by xDS type").register(registry);
+    sendFailures = Counter.builder().name(SEND_FAILURES).labelNames("type")
+        .help("Responses that could not be sent (e.g. no direct memory to serialize them); "
+            + "each failed its stream with UNAVAILABLE, and the sidecar reconnects")
+        .register(registry);
+    superseded = Counter.builder().name(SUPERSEDED).labelNames("type")
+        .help("Responses never sent because a newer one of the type replaced them while the "
+            + "stream was not ready (gRPC flow control)")
+        .register(registry);
     snapshots = Counter.builder().name(SNAPSHOTS)
         .help("Snapshots handed to the cache").register(registry);
     snapshotsRefused = Counter.builder().name(SNAPSHOTS_REFUSED)

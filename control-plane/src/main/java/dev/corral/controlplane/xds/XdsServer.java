@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,11 @@ import org.jspecify.annotations.Nullable;
 public final class XdsServer implements AutoCloseable {
   public static final int DEFAULT_PORT = 15010;
 
+  /** The stream TrackingAds is opening on this thread, for the ExecutorGroup. */
+  private static final ThreadLocal<AdsStream> OPENING = new ThreadLocal<>();
+
   private final Server server;
+  private final TrackingAds ads;
   private final AckTracker tracker;
   private final ExecutorService sendPool;
 
@@ -61,13 +66,33 @@ public final class XdsServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ExecutorGroup perStream = () -> MoreExecutors.newSequentialExecutor(sendPool);
+    // java-control-plane takes a stream's executor while TrackingAds opens the stream (same
+    // thread), so the executor is bound to its AdsStream: a task that throws anything (Guava's
+    // sequential executor lets an Error escape and kill the pool thread, and the stream's queued
+    // tasks then wait for a next one) fails that stream instead, and the thread goes on.
+    ExecutorGroup perStream = () -> {
+      Executor sequential = MoreExecutors.newSequentialExecutor(sendPool);
+      AdsStream stream = OPENING.get();
+      if (stream == null) {
+        return sequential;
+      }
+      Executor guarded = task -> sequential.execute(() -> {
+        try {
+          task.run();
+        } catch (Throwable t) {
+          stream.sendTaskFailed(t);
+        }
+      });
+      stream.sendOn(guarded);
+      return guarded;
+    };
     PackingSerializer serializer = new PackingSerializer();
     b.publisher.onFlushed(serializer::sweep);
     V3DiscoveryServer discovery = new V3DiscoveryServer(List.of(noCallbacks),
         new NackHoldingWatcher(b.publisher.cache()), perStream, serializer);
-    TrackingAds ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
-        b.tracker, b.policies);
+    this.ads = new TrackingAds(discovery.getAggregatedDiscoveryServiceImpl(), b.publisher,
+        b.tracker, b.policies,
+        b.sendBudgetBytes > 0 ? new SendBudget(b.sendBudgetBytes) : SendBudget.ofDirectMemory());
     NettyServerBuilder builder = NettyServerBuilder
         .forAddress(b.host == null ? new InetSocketAddress(b.port) : new InetSocketAddress(b.host, b.port))
         .addService(ads);
@@ -103,6 +128,11 @@ public final class XdsServer implements AutoCloseable {
     return tracker;
   }
 
+  /** The ADS service as mounted on the gRPC server, for tests that drive a stream by hand. */
+  AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase ads() {
+    return ads;
+  }
+
   /** Stops accepting streams and waits up to {@code grace} for open ones before cutting them. */
   public void shutdown(Duration grace) throws InterruptedException {
     server.shutdown();
@@ -132,10 +162,13 @@ public final class XdsServer implements AutoCloseable {
     private final SnapshotPublisher publisher;
     private final AckTracker tracker;
     private final PolicyResolver policies;
+    private final SendBudget budget;
     private final AtomicLong ids = new AtomicLong();
 
     TrackingAds(AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceImplBase delegate,
-        SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies) {
+        SnapshotPublisher publisher, AckTracker tracker, PolicyResolver policies,
+        SendBudget budget) {
+      this.budget = budget;
       this.delegate = delegate;
       this.publisher = publisher;
       this.tracker = tracker;
@@ -145,11 +178,17 @@ public final class XdsServer implements AutoCloseable {
     @Override
     public StreamObserver<DiscoveryRequest> streamAggregatedResources(
         StreamObserver<DiscoveryResponse> responseObserver) {
-      AdsStream stream = new AdsStream(ids.incrementAndGet(), publisher, tracker, policies);
+      AdsStream stream = new AdsStream(ids.incrementAndGet(), publisher, tracker, policies, budget);
       // grpc-java always hands a ServerCallStreamObserver; java-control-plane needs one for its
       // cancel handler, which releases the stream's watches.
       var call = (ServerCallStreamObserver<DiscoveryResponse>) responseObserver;
-      return stream.requests(delegate.streamAggregatedResources(stream.responses(call)));
+      ServerCallStreamObserver<DiscoveryResponse> responses = stream.responses(call);
+      OPENING.set(stream);
+      try {
+        return stream.requests(delegate.streamAggregatedResources(responses));
+      } finally {
+        OPENING.remove();
+      }
     }
 
     @Override
@@ -168,6 +207,7 @@ public final class XdsServer implements AutoCloseable {
     private PolicyResolver policies = PolicyResolver.none();
     private int sendThreads = Math.min(4, Runtime.getRuntime().availableProcessors());
     private final List<BindableService> services = new ArrayList<>();
+    private long sendBudgetBytes;
 
     private Builder(SnapshotPublisher publisher) {
       this.publisher = requireNonNull(publisher, "publisher");
@@ -199,6 +239,19 @@ public final class XdsServer implements AutoCloseable {
         throw new IllegalArgumentException("sendThreads: %s (expected: >= 1)".formatted(sendThreads));
       }
       this.sendThreads = sendThreads;
+      return this;
+    }
+
+    /**
+     * Bytes of responses, over all streams, handed to gRPC and not yet written to the socket
+     * (they sit in direct memory); a send waits while they are reached. Default: a quarter of
+     * the direct memory limit (which is -Xmx unless set).
+     */
+    public Builder sendBudgetBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("sendBudgetBytes: %s (expected: >= 1)".formatted(bytes));
+      }
+      this.sendBudgetBytes = bytes;
       return this;
     }
 

@@ -12,6 +12,12 @@
  * "up to date with the rejected version" so the cache holds it until a new version exists; the
  * {@code NackHoldingWatcher} closes the two cache paths that would answer a NACK at once anyway.
  * Without both, {@code SimpleCache} re-sends a rejected version immediately, forever.
+ *
+ * <p>Responses leave through a {@code FlowControlledResponses} per stream: it honours gRPC flow
+ * control (while a call is not ready only the latest response per type waits), takes each
+ * response's bytes from a {@code SendBudget} shared by all streams until they are written, and
+ * fails a stream with {@code UNAVAILABLE} when a response cannot be sent, so the sidecar
+ * reconnects and resyncs instead of waiting forever (docs/control-plane-xds.md).
  */
 @NullMarked
 package dev.corral.controlplane.xds;
