@@ -3,10 +3,10 @@ package dev.corral.controlplane.xds;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,13 +64,6 @@ final class FlowControlledResponses extends ServerCallStreamObserver<DiscoveryRe
   interface SendFailure {
     /** @param response the response that could not be sent, or null if it failed before one existed */
     void failed(@Nullable DiscoveryResponse response, Throwable cause);
-  }
-
-  FlowControlledResponses(ServerCallStreamObserver<DiscoveryResponse> call,
-      Consumer<DiscoveryResponse> onSent, Consumer<DiscoveryResponse> onSuperseded,
-      SendFailure onFailed, Runnable onClosed) {
-    this(call, onSent, onSuperseded, onFailed, onClosed, new SendBudget(Long.MAX_VALUE),
-        Duration.ZERO);
   }
 
   FlowControlledResponses(ServerCallStreamObserver<DiscoveryResponse> call,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,8 @@ class FlowControlledResponsesTest {
   private final List<Throwable> failures = new ArrayList<>();
   private int closed;
   private final FlowControlledResponses responses = new FlowControlledResponses(call,
-      recorded::add, superseded::add, (r, cause) -> failures.add(cause), () -> closed++);
+      recorded::add, superseded::add, (r, cause) -> failures.add(cause), () -> closed++,
+      new SendBudget(Long.MAX_VALUE), Duration.ZERO); // no cap: flow control alone
 
   private static DiscoveryResponse response(XdsType type, String version, String nonce) {
     return DiscoveryResponse.newBuilder().setTypeUrl(type.typeUrl()).setVersionInfo(version)

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP/1.1 server codec of a downstream connection: Netty's request decoder and response
@@ -36,7 +37,8 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
   /** As Netty's: requests decoded and not yet answered before the connection is refused more. */
   static final int MAX_PIPELINE_DEPTH = 128;
 
-  private final MethodQueue methods = new MethodQueue();
+  /** The methods of the requests decoded and not yet answered, oldest first. */
+  private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>(4);
   /** More requests than MAX_PIPELINE_DEPTH were sent ahead: close after the next response. */
   private boolean closeAfterResponse;
 
@@ -48,6 +50,15 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
   @Override
   public void upgradeFrom(ChannelHandlerContext ctx) {
     ctx.pipeline().remove(this);
+  }
+
+  /** False when {@link #MAX_PIPELINE_DEPTH} requests already wait for their answers. */
+  private boolean queue(HttpMethod method) {
+    if (methods.size() >= MAX_PIPELINE_DEPTH) {
+      return false;
+    }
+    methods.add(method);
+    return true;
   }
 
   private final class Decoder extends HttpRequestDecoder {
@@ -66,7 +77,7 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
       int before = out.size();
       super.decode(ctx, buffer, out);
       for (int i = before; i < out.size(); i++) {
-        if (out.get(i) instanceof HttpRequest request && !methods.add(request.method())) {
+        if (out.get(i) instanceof HttpRequest request && !queue(request.method())) {
           closeAfterResponse = true;
           discard = true;
           for (int j = i; j < out.size(); j++) {
@@ -80,7 +91,8 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
   }
 
   private final class Encoder extends HttpResponseEncoder {
-    private int method = MethodQueue.OTHER;
+    /** The method of the request being answered (null: none known, treated as GET). */
+    private @Nullable HttpMethod method;
     /** A head went out whose last content has not: an encoded response may not start now. */
     private boolean inResponse;
 
@@ -92,7 +104,7 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
         promise = promise.unvoid().addListener(ChannelFutureListener.CLOSE);
       }
       if (msg instanceof EncodedResponse encoded) {
-        if (inResponse || methods.poll() == MethodQueue.HEAD) {
+        if (inResponse || HttpMethod.HEAD.equals(methods.poll())) {
           encoded.release();
           throw new IllegalStateException(inResponse ? "an encoded response inside another response"
               : "an encoded response (with its body) to a HEAD request");
@@ -110,7 +122,7 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
 
     @Override
     protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
-      if (!isAlwaysEmpty && method == MethodQueue.CONNECT && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+      if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method) && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
         msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING); // RFC 9110 §9.3.6: a tunnel, no framing
         return;
       }
@@ -123,55 +135,7 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
         return super.isContentAlwaysEmpty(msg); // 100 and 101 answer no request of their own
       }
       method = methods.poll();
-      return method == MethodQueue.HEAD || super.isContentAlwaysEmpty(msg);
-    }
-  }
-
-  /** The methods of the requests decoded and not yet answered, oldest first, 2 bits each. */
-  private static final class MethodQueue {
-    static final int HEAD = 1;
-    static final int CONNECT = 2;
-    static final int OTHER = 3;
-    private static final int INLINE = Long.SIZE / 2;
-
-    private long inline;
-    private int inlineSize;
-    /** Past 32 pipelined requests (rare): the rest, in order. */
-    private ArrayDeque<Integer> overflow;
-
-    boolean add(HttpMethod method) {
-      int size = inlineSize + (overflow == null ? 0 : overflow.size());
-      if (size >= MAX_PIPELINE_DEPTH) {
-        return false;
-      }
-      int flag = HttpMethod.HEAD.equals(method) ? HEAD : HttpMethod.CONNECT.equals(method) ? CONNECT : OTHER;
-      if (overflow == null && inlineSize < INLINE) {
-        inline |= (long) flag << (inlineSize * 2);
-        inlineSize++;
-      } else {
-        if (overflow == null) {
-          overflow = new ArrayDeque<>(4);
-        }
-        overflow.add(flag);
-      }
-      return true;
-    }
-
-    int poll() {
-      if (inlineSize > 0) {
-        int flag = (int) (inline & 3);
-        inline >>>= 2;
-        inlineSize--;
-        return flag;
-      }
-      if (overflow != null) {
-        Integer flag = overflow.poll();
-        if (overflow.isEmpty()) {
-          overflow = null;
-        }
-        return flag == null ? OTHER : flag;
-      }
-      return OTHER;
+      return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
     }
   }
 }

@@ -48,9 +48,11 @@ final class SharedBatch {
   private final @Nullable HttpResponse head;
   private final List<HttpContent> parts;
   private final boolean encodable;
+  /** One variant's encoding; null bytes: the response cannot go out so. */
+  private record Encoding(Variant variant, @Nullable ByteBuf bytes) {}
+
   /** The encodings made so far, one per variant asked for (usually one). */
-  private @Nullable List<Variant> variants;
-  private @Nullable List<ByteBuf> encodings;
+  private @Nullable List<Encoding> encodings;
 
   /**
    * {@code head}: read-only here (copies are edited); {@code encodable}: the batch is the whole
@@ -98,20 +100,20 @@ final class SharedBatch {
     if (!encodable || head == null) {
       throw new IllegalStateException("not a whole response");
     }
-    if (variants == null) {
-      variants = new ArrayList<>(1);
+    if (encodings == null) {
       encodings = new ArrayList<>(1);
     }
-    for (int i = 0; i < variants.size(); i++) {
-      if (variants.get(i).same(variant)) {
-        ByteBuf bytes = encodings.get(i);
-        return bytes == null ? null : bytes.retainedDuplicate();
+    Encoding found = null;
+    for (int i = 0; i < encodings.size() && found == null; i++) {
+      if (encodings.get(i).variant().same(variant)) {
+        found = encodings.get(i);
       }
     }
-    ByteBuf bytes = encode(variant, connectionEdit);
-    variants.add(variant);
-    encodings.add(bytes);
-    return bytes == null ? null : bytes.retainedDuplicate();
+    if (found == null) {
+      found = new Encoding(variant, encode(variant, connectionEdit));
+      encodings.add(found);
+    }
+    return found.bytes() == null ? null : found.bytes().retainedDuplicate();
   }
 
   /** The encoding for {@code variant}, or null when this response is not one that can be shared so. */
@@ -159,9 +161,8 @@ final class SharedBatch {
   /** Gives up the encodings; called once every subscriber of the loop has its view. */
   void releaseEncoded() {
     if (encodings != null) {
-      encodings.forEach(ReferenceCountUtil::release);
+      encodings.forEach(e -> ReferenceCountUtil.release(e.bytes()));
       encodings = null;
-      variants = null;
     }
   }
 

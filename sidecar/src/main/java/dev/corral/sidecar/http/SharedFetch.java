@@ -3,8 +3,6 @@ package dev.corral.sidecar.http;
 import dev.corral.sidecar.collapse.CollapseKey;
 import dev.corral.sidecar.route.RequestHead;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -249,9 +247,12 @@ final class SharedFetch extends InternalDownstream {
     if (deadlineTimer != null) {
       deadlineTimer.cancel(false);
     }
-    deadlineTimerAt = due;
-    deadlineTimer = eventLoop().schedule(this::deadlinesDue, Math.max(0, due - System.nanoTime()),
-        TimeUnit.NANOSECONDS);
+    scheduleDeadlines(due, System.nanoTime());
+  }
+
+  private void scheduleDeadlines(long at, long now) {
+    deadlineTimerAt = at;
+    deadlineTimer = eventLoop().schedule(this::deadlinesDue, Math.max(0, at - now), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -285,8 +286,7 @@ final class SharedFetch extends InternalDownstream {
         }
       }
       if (next != Long.MAX_VALUE) {
-        deadlineTimerAt = next;
-        deadlineTimer = eventLoop().schedule(this::deadlinesDue, Math.max(0, next - now), TimeUnit.NANOSECONDS);
+        scheduleDeadlines(next, now);
       }
     }
     for (Exchange subscriber : timedOut) {
