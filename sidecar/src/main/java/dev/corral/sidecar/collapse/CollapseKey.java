@@ -23,15 +23,24 @@ public record CollapseKey(String method, String authority, String path, List<Str
     String[] values = new String[settings.keyHeaders().size() + extra];
     int i = 0;
     for (String name : settings.keyHeaders()) {
-      values[i++] = String.join(",", head.headers(name));
+      values[i++] = joined(head.headers(name));
     }
     for (String name : REQUEST_SPECIFIC) {
-      values[i++] = String.join(",", head.headers(name));
+      values[i++] = joined(head.headers(name));
     }
     if (!settings.shareAcrossCredentials()) {
-      values[i++] = String.join(",", head.headers("authorization"));
-      values[i] = String.join(",", head.headers("cookie"));
+      values[i++] = joined(head.headers("authorization"));
+      values[i] = joined(head.headers("cookie"));
     }
     return new CollapseKey(head.method(), head.authority().toLowerCase(Locale.ROOT), head.path(), List.of(values));
+  }
+
+  /** The field's values as one; most fields are absent or single, which needs no new string (runs per request). */
+  private static String joined(List<String> values) {
+    return switch (values.size()) {
+      case 0 -> "";
+      case 1 -> values.get(0);
+      default -> String.join(",", values);
+    };
   }
 }

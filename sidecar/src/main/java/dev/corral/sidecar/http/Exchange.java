@@ -614,18 +614,31 @@ final class Exchange {
   /**
    * A batch of the shared response: written as the one encoding of the whole response shared by
    * every subscriber like this one when the downstream can take it, else as this exchange's copies.
+   * True when the whole response went out so: the bytes are flushed, and {@link #sharedBatchDone}
+   * does the rest once every subscriber of the batch has its bytes, so that no follower's answer
+   * waits for the bookkeeping of those before it.
    */
-  void sharedBatch(SharedBatch batch) {
+  boolean sharedBatch(SharedBatch batch) {
     HttpResponse sharedHead = batch.head();
     if (!finished && sharedHead != null && batch.encodable()
         && downstream.writeEncoded(batch, follower ? FOLLOWER_VARIANT : LEADER_VARIANT)) {
       status = sharedHead.status().code();
       responseStarted = true;
       hasMaxWaitDeadline = false;
-      sharedEnded();
-      return;
+      shared = null;
+      downstream.flush();
+      return true;
     }
     sharedParts(batch.headCopy(), batch.partsCopy());
+    return false;
+  }
+
+  /** The bookkeeping of a response that {@link #sharedBatch} wrote whole: stats, timers, the connection's next request. */
+  void sharedBatchDone() {
+    if (!finished) { // else the connection failed under the write and ended the exchange already
+      finish();
+      downstream.exchangeDone(this, !requestComplete);
+    }
   }
 
   /**

@@ -227,12 +227,21 @@ final class SharedFetch extends InternalDownstream {
     }
   }
 
-  /** One write and one flush per subscriber, in the order given. */
+  /**
+   * One write and one flush per subscriber, in the order given; the bookkeeping of the responses
+   * that went out whole waits until every subscriber has its bytes.
+   */
   private static void sendBatch(List<Exchange> members, SharedBatch batch) {
+    List<Exchange> whole = new ArrayList<>(members.size());
     for (Exchange subscriber : members) {
-      subscriber.sharedBatch(batch);
+      if (subscriber.sharedBatch(batch)) {
+        whole.add(subscriber);
+      }
     }
     batch.releaseEncoded();
+    for (Exchange subscriber : whole) {
+      subscriber.sharedBatchDone();
+    }
   }
 
   /** Makes sure the deadline timer runs by {@code subscriber}'s next deadline. */
