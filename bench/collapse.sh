@@ -3,7 +3,7 @@
 #
 # Usage: bench/collapse.sh [options]
 #   --reps N          repetitions of (a), (b) and (c); medians reported     (default: 3)
-#   --warmup N        unmeasured (a) bursts per proxy first (JIT warm-up)    (default: 3)
+#   --warmup N        unmeasured (a) bursts per proxy first (JIT warm-up)    (default: 10)
 #   --clients N       concurrent identical GETs in (a)                       (default: 1000)
 #   --ranges N        concurrent random 16 KiB ranges in (b)                 (default: 256)
 #   --duration SEC    seconds per wrk run in (c)                             (default: 10)
@@ -39,7 +39,7 @@
 set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-REPS=3; WARMUP=3; CLIENTS=1000; NRANGES=256; DURATION=10; WORKERS=1; ONLY="nginx,corral"
+REPS=3; WARMUP=10; CLIENTS=1000; NRANGES=256; DURATION=10; WORKERS=1; ONLY="nginx,corral"
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) REPS="$2"; shift 2 ;;
@@ -115,7 +115,7 @@ done
 origin_stats() { curl -s -m 5 "http://127.0.0.1:$ORIGIN/__stats?p=$1"; }   # -> "requests bytes"
 
 # ---------------------------------------------------------------- origin
-python3 "$SCRIPT_DIR/lib/origin.py" "$ORIGIN" "$DELAY_MS" "$OBJ_SIZE" >"$RUN_DIR/origin.log" 2>&1 &
+python3 "$SCRIPT_DIR/lib/origin.py" "$ORIGIN" "$DELAY_MS" "$OBJ_SIZE" "$RUN_DIR/origin-arrivals.txt" >"$RUN_DIR/origin.log" 2>&1 &
 ORIGIN_PID=$!; PIDS+=("$ORIGIN_PID")
 wait_http "http://127.0.0.1:$ORIGIN/__ping" 20 "$ORIGIN_PID" || { echo "origin did not start" >&2; exit 1; }
 
@@ -226,8 +226,9 @@ YAML
   elif [ -x "$REPO_ROOT/corral" ]; then cmd="./corral sidecar"
   elif [ -f "$REPO_ROOT/sidecar/target/corral-sidecar.jar" ]; then cmd="java @sidecar/jvm.options -jar sidecar/target/corral-sidecar.jar"
   else echo "no ./corral and no sidecar jar (./mvnw -q -o -B install -DskipTests)" >&2; exit 1; fi
-  # The sidecar's own flags plus a GC log, to tell a pause inside a burst from the proxy's work.
-  local jf="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc:file=$d/gc.log:uptime,utctime"
+  # The sidecar's own flags plus a GC log, to tell a pause inside a burst from the proxy's work,
+  # and a JIT log, to tell whether the warm-up was long enough (compilations in measured reps).
+  local jf="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc:file=$d/gc.log:uptime,utctime -Xlog:jit+compilation=debug:file=$d/jit.log:uptime,utctime"
   echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency $WORKERS" > "$d/command.txt"
   echo "$jf" > "$d/jvm-flags.txt"
   (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="$jf" exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency "$WORKERS") >"$d/stdout.log" 2>&1 &
@@ -266,7 +267,11 @@ run_a() { # target rep [sink] -> appends "reqs p50 p99 max ok hit_p99 origin_ms"
   # what answering N simultaneous new connections costs this machine, load generator included.
   timeout 120 "$BURST" 127.0.0.1 "$(port_of "$t")" "$key" "$CLIENTS" "$out.hit.reqlog" 2>"$out.hit.burst.err"
   awk '{printf "%.3f\n", $3/1000}' "$out.hit.reqlog" > "$out.hit.ms"
-  echo "$reqs $(pct "$out.ms" 50) $(pct "$out.ms" 99) $(pct "$out.ms" 100) $ok $(pct "$out.hit.ms" 99) $(cat "$out.origin-ms")" >> "$sink"
+  # When the fetch reached the origin, after the burst's first send: the proxy's forwarding plus
+  # the origin's wake-up on cores the burst keeps busy; every follower's latency carries it.
+  local reached; reached="$(awk -v k="$key" '$2==k {print $1; exit}' "$RUN_DIR/origin-arrivals.txt" 2>/dev/null)"
+  reached="$(sort -n -k1,1 "$out.reqlog" | awk -v a="${reached:-}" 'NR==1 { if (a == "") print "-"; else printf "%.1f", (a - $1) / 1000 }')"
+  echo "$reqs $(pct "$out.ms" 50) $(pct "$out.ms" 99) $(pct "$out.ms" 100) $ok $(pct "$out.hit.ms" 99) $(cat "$out.origin-ms") $reached" >> "$sink"
 }
 # ---------------------------------------------------------------- (b) ranges
 make_ranges() { # rep -> file of "start end" (seeded; the same for every target)
@@ -303,12 +308,14 @@ run_c() { # target rep -> appends "rps cpu_us_per_req" to $RUN_DIR/c.<target>
 for w in $(seq 1 "$WARMUP"); do
   for t in "${TARGETS[@]}"; do log "(a) $t warm-up $w"; run_a "$t" "w$w" "$RUN_DIR/a-warmup.$t"; done
 done
+JIT_AFTER_WARMUP="$(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0)"
 for r in $(seq 1 "$REPS"); do
   for t in "${TARGETS[@]}"; do log "(a) $t rep $r"; run_a "$t" "$r"; done
   for t in "${TARGETS[@]}"; do log "(b) $t rep $r"; run_b "$t" "$r"; done
   for t in "${TARGETS[@]}"; do log "(c) $t rep $r"; run_c "$t" "$r"; done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+JIT_MEASURED=$(( $(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0) - JIT_AFTER_WARMUP ))
 
 col() { awk -v c="$2" '{print $c}' "$1"; }
 list() { col "$1" "$2" | paste -sd, -; }
@@ -330,6 +337,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   row "(a)" "200 responses (per rep)" a 5 list
   row "(a) the same burst again: cache hit, no origin" "client p99 ms per rep (the floor)" a 6 list
   row "(a) the origin alone: 3 direct GETs before each burst" "median ms per rep" a 7 list
+  row "(a) the fetch reached the origin" "ms after the burst's first send, per rep" a 8 list
   row "(b) $NRANGES x 16 KiB range, 16 MiB object" "origin requests (per rep)" b 1 list
   row "(b)" "origin bytes (per rep)" b 2 list
   row "(b)" "client p99 ms (median)" b 3 med
@@ -355,6 +363,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average before $LOAD_BEFORE, after $LOAD_AFTER"
   echo "- $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $WORKERS, slice module: $(nginx -V 2>&1 | grep -q with-http_slice_module && echo yes || echo no)); Corral --concurrency $WORKERS ($(cat "$RUN_DIR/corral/command.txt" 2>/dev/null | cut -d' ' -f1-4))"
+  [ -f "$RUN_DIR/corral/jit.log" ] && echo "- Corral's JIT: $JIT_MEASURED methods compiled during the measured repetitions (corral/jit.log)"
   echo "- $REPS repetitions after $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/"
   echo
   cat "$RUN_DIR/table.md"

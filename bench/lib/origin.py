@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Counting origin for bench/collapse.sh.
 
-  python3 origin.py PORT [DELAY_MS] [OBJECT_BYTES]
+  python3 origin.py PORT [DELAY_MS] [OBJECT_BYTES] [ARRIVALS_FILE]
 
 GET /a/<anything>   sleeps DELAY_MS (default 100), answers a small 200, Cache-Control: max-age=600
 GET /o/<anything>   a deterministic OBJECT_BYTES (default 16 MiB) body with Accept-Ranges, a strong
@@ -9,6 +9,9 @@ GET /o/<anything>   a deterministic OBJECT_BYTES (default 16 MiB) body with Acce
 GET /__stats?p=PFX  "<requests> <body bytes>" summed over counted requests whose path starts with
                     PFX (not counted itself, Cache-Control: no-store)
 GET /__ping         200, no-store, not counted
+
+ARRIVALS_FILE, when given, gets "<epoch us> <path>" for every /a/ request as its handler starts:
+when the proxy's fetch reached the origin, to compare with when the client sent.
 """
 import sys, threading, time, re
 from http.server import ThreadingHTTPServer, BaseHTTPRequestHandler
@@ -17,6 +20,7 @@ from urllib.parse import urlsplit, parse_qs
 PORT = int(sys.argv[1])
 DELAY = (int(sys.argv[2]) if len(sys.argv) > 2 else 100) / 1000.0
 SIZE = int(sys.argv[3]) if len(sys.argv) > 3 else 16 * 1024 * 1024
+ARRIVALS = open(sys.argv[4], "a", buffering=1) if len(sys.argv) > 4 else None
 OBJ = (bytes(range(256)) * (SIZE // 256 + 1))[:SIZE]
 LOCK = threading.Lock()
 COUNTS = {}  # path -> [requests, bytes]
@@ -57,6 +61,8 @@ class H(BaseHTTPRequestHandler):
                 b = sum(v[1] for k, v in COUNTS.items() if k.startswith(pfx))
             return self.send(200, f"{r} {b}\n".encode(), [("Cache-Control", "no-store")])
         if p.startswith("/a/"):
+            if ARRIVALS:
+                ARRIVALS.write("%d %s\n" % (time.time_ns() // 1000, p))
             time.sleep(DELAY)
             count(p, len(SMALL))
             return self.send(200, SMALL, [("Cache-Control", "max-age=600"), ("Content-Type", "text/plain")])
