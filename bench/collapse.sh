@@ -259,7 +259,9 @@ run_a() { # target rep [sink] -> appends "reqs p50 p99 max ok hit_p99 origin_ms"
     "$BURST" 127.0.0.1 "$ORIGIN" "/a/direct-$1-r$2-$i-$RANDOM" 1 "$out.direct$i" 2>/dev/null
     awk '{printf "%.3f\n", $3/1000}' "$out.direct$i"
   done | median > "$out.origin-ms"
+  local jit0; jit0="$(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0)"
   timeout 120 "$BURST" 127.0.0.1 "$(port_of "$t")" "$key" "$CLIENTS" "$out.reqlog" 2>"$out.burst.err"
+  [ "$t" = corral ] && echo $(( $(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0) - jit0 )) >> "$RUN_DIR/a-jit.$1"
   awk '{printf "%.3f\n", $3/1000}' "$out.reqlog" > "$out.ms"
   local ok; ok="$(awk '$2==200' "$out.reqlog" | wc -l)"
   local reqs; reqs="$(origin_stats "$key" | cut -d' ' -f1)"
@@ -308,14 +310,13 @@ run_c() { # target rep -> appends "rps cpu_us_per_req" to $RUN_DIR/c.<target>
 for w in $(seq 1 "$WARMUP"); do
   for t in "${TARGETS[@]}"; do log "(a) $t warm-up $w"; run_a "$t" "w$w" "$RUN_DIR/a-warmup.$t"; done
 done
-JIT_AFTER_WARMUP="$(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0)"
+rm -f "$RUN_DIR/a-jit.corral"   # compilations during the measured (a) bursts only
 for r in $(seq 1 "$REPS"); do
   for t in "${TARGETS[@]}"; do log "(a) $t rep $r"; run_a "$t" "$r"; done
   for t in "${TARGETS[@]}"; do log "(b) $t rep $r"; run_b "$t" "$r"; done
   for t in "${TARGETS[@]}"; do log "(c) $t rep $r"; run_c "$t" "$r"; done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
-JIT_MEASURED=$(( $(wc -l < "$RUN_DIR/corral/jit.log" 2>/dev/null || echo 0) - JIT_AFTER_WARMUP ))
 
 col() { awk -v c="$2" '{print $c}' "$1"; }
 list() { col "$1" "$2" | paste -sd, -; }
@@ -363,7 +364,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average before $LOAD_BEFORE, after $LOAD_AFTER"
   echo "- $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $WORKERS, slice module: $(nginx -V 2>&1 | grep -q with-http_slice_module && echo yes || echo no)); Corral --concurrency $WORKERS ($(cat "$RUN_DIR/corral/command.txt" 2>/dev/null | cut -d' ' -f1-4))"
-  [ -f "$RUN_DIR/corral/jit.log" ] && echo "- Corral's JIT: $JIT_MEASURED methods compiled during the measured repetitions (corral/jit.log)"
+  [ -f "$RUN_DIR/a-jit.corral" ] && echo "- Corral's JIT: methods compiled during each measured (a) burst: $(paste -sd, "$RUN_DIR/a-jit.corral") (corral/jit.log)"
   echo "- $REPS repetitions after $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/"
   echo
   cat "$RUN_DIR/table.md"

@@ -91,7 +91,7 @@ final class SharedFetch extends InternalDownstream {
     if (!joinable) {
       return false;
     }
-    if (head != null && !sameVariant(head, subscriberHead)) {
+    if (head != null && !sameVariant(head.headers().getAll(HttpHeaderNames.VARY), subscriberHead)) {
       return false;
     }
     subscribers.add(subscriber);
@@ -124,10 +124,15 @@ final class SharedFetch extends InternalDownstream {
   @Override
   public synchronized void writeHead(HttpResponse response) {
     head = response;
+    // Sent at the read-complete (flush), with whatever body came in the same read.
     boolean shareable = credentialsInKey || !isPrivate(response);
+    List<String> vary = response.headers().getAll(HttpHeaderNames.VARY);
+    if (shareable && vary.isEmpty()) {
+      return; // for every subscriber: no check per follower (~0.5 ms for a thousand before the fan-out)
+    }
     List<Exchange> leaving = new ArrayList<>();
     for (Exchange subscriber : subscribers) {
-      if (!shareable || !sameVariant(response, subscriber.requestHead())) {
+      if (!shareable || !sameVariant(vary, subscriber.requestHead())) {
         leaving.add(subscriber);
       }
     }
@@ -138,7 +143,6 @@ final class SharedFetch extends InternalDownstream {
     for (Exchange subscriber : leaving) {
       deliver(subscriber, subscriber::goUpstreamInstead);
     }
-    // Sent at the read-complete (flush), with whatever body came in the same read.
   }
 
   @Override
@@ -378,9 +382,9 @@ final class SharedFetch extends InternalDownstream {
     }
   }
 
-  /** Whether {@code other} would get the same response: equal values of the headers Vary names. */
-  private boolean sameVariant(HttpResponse response, RequestHead other) {
-    for (String vary : response.headers().getAll(HttpHeaderNames.VARY)) {
+  /** Whether {@code other} would get the same response: equal values of the headers {@code varies} names. */
+  private boolean sameVariant(List<String> varies, RequestHead other) {
+    for (String vary : varies) {
       for (String token : vary.split(",")) {
         String name = token.trim();
         if (name.equals("*")) {
