@@ -3,7 +3,8 @@
 #
 # Usage: bench/collapse.sh [options]
 #   --reps N          repetitions of (a), (b) and (c); medians reported     (default: 3)
-#   --warmup N        unmeasured (a) bursts per proxy first (JIT warm-up)    (default: 10)
+#   --warmup N        unmeasured (a) bursts per proxy first, after 5 s of
+#                     cache hits (JIT warm-up)                               (default: 10)
 #   --clients N       concurrent identical GETs in (a)                       (default: 1000)
 #   --ranges N        concurrent random 16 KiB ranges in (b)                 (default: 256)
 #   --duration SEC    seconds per wrk run in (c)                             (default: 10)
@@ -306,7 +307,14 @@ run_c() { # target rep -> appends "rps cpu_us_per_req" to $RUN_DIR/c.<target>
 }
 
 # JIT warm-up, the same for both: a sidecar that collapses bursts does so for days, and the
-# first bursts of its life run interpreted code (p99 of 400-800 ms).
+# first bursts of its life run interpreted code (p99 of 400-800 ms). First 5 s of cache hits
+# (the request path gets hot enough for C2; bursts alone left it compiling for ~20 s, and a
+# compiler thread busy in a measured burst takes a core from it), then the bursts.
+for t in "${TARGETS[@]}"; do
+  log "warm-up: $t, 5 s of cache hits"
+  curl -s -o /dev/null "http://127.0.0.1:$(port_of "$t")/a/warm-$t"
+  timeout 60 wrk -t1 -c64 -d5s "http://127.0.0.1:$(port_of "$t")/a/warm-$t" >/dev/null 2>&1
+done
 for w in $(seq 1 "$WARMUP"); do
   for t in "${TARGETS[@]}"; do log "(a) $t warm-up $w"; run_a "$t" "w$w" "$RUN_DIR/a-warmup.$t"; done
 done
@@ -365,7 +373,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average before $LOAD_BEFORE, after $LOAD_AFTER"
   echo "- $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $WORKERS, slice module: $(nginx -V 2>&1 | grep -q with-http_slice_module && echo yes || echo no)); Corral --concurrency $WORKERS ($(cat "$RUN_DIR/corral/command.txt" 2>/dev/null | cut -d' ' -f1-4))"
   [ -f "$RUN_DIR/a-jit.corral" ] && echo "- Corral's JIT: methods compiled during each measured (a) burst: $(paste -sd, "$RUN_DIR/a-jit.corral") (corral/jit.log)"
-  echo "- $REPS repetitions after $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/"
+  echo "- $REPS repetitions after 5 s of cache hits and $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/"
   echo
   cat "$RUN_DIR/table.md"
   echo
