@@ -1,6 +1,7 @@
 package dev.corral.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.corral.e2e.support.FilterSidecars;
@@ -90,6 +91,10 @@ class CollapseE2E {
       Thread.currentThread().interrupt();
     }
     exchange.getResponseHeaders().set("content-type", "text/plain");
+    if (path.contains("/vary/")) {
+      body = ("body for " + exchange.getRequestHeaders().getFirst("accept-language")).getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("vary", "Accept-Language");
+    }
     exchange.sendResponseHeaders(200, body.length);
     exchange.getResponseBody().write(body);
     exchange.close();
@@ -120,6 +125,23 @@ class CollapseE2E {
     assertThat(responses).filteredOn(r -> r.headers().firstValue("x-corral-collapsed").isPresent()).hasSize(49)
         .allSatisfy(r -> assertThat(r.headers().firstValue("x-corral-collapsed")).hasValue("follower"));
     assertThat(RawSidecars.metric(sidecar, "corral_collapse_total", "role=\"follower\"")).isGreaterThanOrEqualTo(49);
+  }
+
+  @Test
+  void aResponseThatVariesIsSharedOnlyWithFollowersThatSentTheSameValues() {
+    String path = "/c/slow/vary/" + UUID.randomUUID();
+    // Accept-Language is not a key header (Accept is, by default): only the response's Vary tells them apart.
+    var a = client.sendAsync(get(path).header("accept-language", "en").build(), HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(5)).until(() -> originRequests(path) == 1); // a leads
+    var b = client.sendAsync(get(path).header("accept-language", "fr").build(), HttpResponse.BodyHandlers.ofString());
+    var a2 = client.sendAsync(get(path).header("accept-language", "en").build(), HttpResponse.BodyHandlers.ofString());
+
+    // One joined fetch; once its head names Vary: Accept-Language, whoever asked for another
+    // language than the fetch's fetches on its own.
+    assertThat(List.of(a.join(), b.join(), a2.join())).extracting(HttpResponse::body)
+        .containsExactly("body for en", "body for fr", "body for en");
+    assertThat(a2.join().headers().firstValue("x-corral-collapsed")).hasValue("follower");
+    assertThat(originRequests(path)).isEqualTo(2);
   }
 
   @Test
