@@ -91,6 +91,9 @@ class CollapseE2E {
       Thread.currentThread().interrupt();
     }
     exchange.getResponseHeaders().set("content-type", "text/plain");
+    if (path.contains("/private/")) {
+      exchange.getResponseHeaders().set("cache-control", "private");
+    }
     if (path.contains("/vary/")) {
       body = ("body for " + exchange.getRequestHeaders().getFirst("accept-language")).getBytes(StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("vary", "Accept-Language");
@@ -142,6 +145,27 @@ class CollapseE2E {
         .containsExactly("body for en", "body for fr", "body for en");
     assertThat(a2.join().headers().firstValue("x-corral-collapsed")).hasValue("follower");
     assertThat(originRequests(path)).isEqualTo(2);
+  }
+
+  @Test
+  void acrossCredentialsAPublicResponseIsSharedAndAPrivateOneIsNot() {
+    for (String kind : List.of("public", "private")) {
+      String path = "/s/slow/" + kind + "/" + UUID.randomUUID();
+      var alice = client.sendAsync(get(path).header("authorization", "Bearer alice").build(),
+          HttpResponse.BodyHandlers.ofString());
+      await().atMost(Duration.ofSeconds(5)).until(() -> originRequests(path) == 1); // alice leads
+      var bob = client.sendAsync(get(path).header("authorization", "Bearer bob").build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      assertThat(alice.join().body()).endsWith("Bearer alice");
+      if (kind.equals("public")) {
+        assertThat(bob.join().body()).endsWith("Bearer alice"); // the key leaves credentials out: shared
+        assertThat(originRequests(path)).isEqualTo(1);
+      } else {
+        assertThat(bob.join().body()).endsWith("Bearer bob"); // private: bob fetches his own
+        assertThat(originRequests(path)).isEqualTo(2);
+      }
+    }
   }
 
   @Test

@@ -4,8 +4,9 @@ package dev.corral.e2e.support;
  * A sidecar bootstrap with the cache and collapse filters: {@code /c/} collapses only (the cache is
  * turned off per route), {@code /k/} is cached and collapsed, {@code /w/} collapses with a short
  * maxWait, {@code /t/} collapses with a route timeout of 0.5 s, {@code /r/} coalesces ranges
- * (blocks of 64 KiB, no cache), {@code /rc/} coalesces ranges into the cache, anything else is
- * cached and collapsed.
+ * (blocks of 64 KiB, no cache), {@code /rc/} coalesces ranges into the cache, {@code /s/}
+ * collapses across credentials (shareAcrossCredentials, no cache), anything else is cached and
+ * collapsed.
  */
 public final class FilterSidecars {
   private FilterSidecars() {}
@@ -54,6 +55,11 @@ public final class FilterSidecars {
                         typed_per_filter_config:
                           envoy.filters.http.cache: %4$s
                           corral.filters.http.collapse: { %5$s, ranges: { enabled: true, block_size: 65536, max_blocks_per_fetch: 16 } }
+                      - match: { prefix: "/s/" }
+                        route: { cluster: origin, timeout: 30s }
+                        typed_per_filter_config:
+                          envoy.filters.http.cache: %4$s
+                          corral.filters.http.collapse: { %5$s, share_across_credentials: true }
                       - match: { prefix: "/rc/" }
                         route: { cluster: origin, timeout: 30s }
                         typed_per_filter_config:

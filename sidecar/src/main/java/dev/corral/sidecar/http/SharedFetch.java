@@ -132,7 +132,8 @@ final class SharedFetch extends InternalDownstream {
     }
     List<Exchange> leaving = new ArrayList<>();
     for (Exchange subscriber : subscribers) {
-      if (!shareable || !sameVariant(vary, subscriber.requestHead())) {
+      // The leader's own request fetched it: its answer whatever the response says.
+      if (subscriber.isFollower() && (!shareable || !sameVariant(vary, subscriber.requestHead()))) {
         leaving.add(subscriber);
       }
     }
