@@ -107,6 +107,14 @@ class CollapseE2E {
     return origin.seen().stream().filter(s -> s.uri().startsWith(path)).count();
   }
 
+  /**
+   * Until the leader's fetch reached the origin: requests sent after it join that fetch. (A fixed
+   * sleep was not enough on a loaded machine: a later request was read first and led.)
+   */
+  private static void awaitOriginSaw(String path) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> originRequests(path) == 1);
+  }
+
   private static HttpRequest.Builder get(String path) {
     return HttpRequest.newBuilder(sidecar.uri(path)).timeout(Duration.ofSeconds(20));
   }
@@ -135,7 +143,7 @@ class CollapseE2E {
     String path = "/c/slow/vary/" + UUID.randomUUID();
     // Accept-Language is not a key header (Accept is, by default): only the response's Vary tells them apart.
     var a = client.sendAsync(get(path).header("accept-language", "en").build(), HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(5)).until(() -> originRequests(path) == 1); // a leads
+    awaitOriginSaw(path); // a leads
     var b = client.sendAsync(get(path).header("accept-language", "fr").build(), HttpResponse.BodyHandlers.ofString());
     var a2 = client.sendAsync(get(path).header("accept-language", "en").build(), HttpResponse.BodyHandlers.ofString());
 
@@ -153,7 +161,7 @@ class CollapseE2E {
       String path = "/s/slow/" + kind + "/" + UUID.randomUUID();
       var alice = client.sendAsync(get(path).header("authorization", "Bearer alice").build(),
           HttpResponse.BodyHandlers.ofString());
-      await().atMost(Duration.ofSeconds(5)).until(() -> originRequests(path) == 1); // alice leads
+      awaitOriginSaw(path); // alice leads
       var bob = client.sendAsync(get(path).header("authorization", "Bearer bob").build(),
           HttpResponse.BodyHandlers.ofString());
 
@@ -191,7 +199,7 @@ class CollapseE2E {
       first.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + sidecar.listenerPort() + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       first.getOutputStream().flush();
-      Thread.sleep(100); // the leader's fetch is on its way
+      awaitOriginSaw(path); // the leader's fetch is on its way
     } // and the leader is gone
     List<CompletableFuture<HttpResponse<String>>> others = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -209,7 +217,7 @@ class CollapseE2E {
   void followerThatWaitedMaxWaitGoesUpstreamItself() throws Exception {
     String path = "/w/slow/slower/" + UUID.randomUUID();
     var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString());
-    Thread.sleep(100);
+    awaitOriginSaw(path);
     var follower = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofString());
 
     assertThat(leader.join().statusCode()).isEqualTo(200);
@@ -225,7 +233,7 @@ class CollapseE2E {
     originFinished.set(false);
     String path = "/c/chunked/" + UUID.randomUUID();
     var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
-    Thread.sleep(100);
+    awaitOriginSaw(path);
     HttpResponse<InputStream> follower = client.send(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(follower.headers().firstValue("x-corral-collapsed")).hasValue("follower");
     InputStream in = follower.body();
@@ -252,7 +260,7 @@ class CollapseE2E {
     bodyReleased = new CountDownLatch(1);
     String path = "/c/headfirst/" + UUID.randomUUID();
     var leader = client.sendAsync(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
-    Thread.sleep(100);
+    awaitOriginSaw(path);
     HttpResponse<InputStream> follower = client.send(get(path).build(), HttpResponse.BodyHandlers.ofInputStream());
     assertThat(follower.headers().firstValue("x-corral-collapsed")).hasValue("follower");
     HttpResponse<InputStream> first = leader.get(20, TimeUnit.SECONDS);
@@ -276,7 +284,7 @@ class CollapseE2E {
         RawHttpConnection closing = new RawHttpConnection(sidecar.listenerPort());
         H2Client h2 = H2Client.connect(sidecar.listenerPort(), authority)) {
       leader.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
-      Thread.sleep(100); // the leader's fetch is on its way
+      awaitOriginSaw(path); // the leader's fetch is on its way
       keepAlive.send("GET " + path + " HTTP/1.1\r\n" + host + "\r\n");
       closing.send("GET " + path + " HTTP/1.1\r\n" + host + "Connection: close\r\n\r\n");
       CompletableFuture<H2Client.Response> overHttp2 = h2.get(path);

@@ -61,6 +61,8 @@ final class SharedFetch extends InternalDownstream {
   private @Nullable ScheduledFuture<?> headHold;
   private boolean ended;
   private boolean followed;
+  /** Whether a subscriber lives on another event loop than the fetch (several workers). */
+  private boolean otherLoops;
   /**
    * One timer for every subscriber's deadlines (route timeout; maxWait until the head went out),
    * at the earliest of them: a thousand followers used to schedule and cancel two timers each.
@@ -95,6 +97,7 @@ final class SharedFetch extends InternalDownstream {
       return false;
     }
     subscribers.add(subscriber);
+    otherLoops |= subscriber.eventLoop() != eventLoop();
     watch(subscriber);
     if (headSent) {
       List<HttpContent> parts = new ArrayList<>(kept.size());
@@ -191,9 +194,34 @@ final class SharedFetch extends InternalDownstream {
         || (!batch.isEmpty() && batch.get(batch.size() - 1) instanceof LastHttpContent);
     // The whole response in one batch (the usual small one) can go out as one encoding.
     boolean encodable = newHead != null && last && HttpMethod.GET.name().equals(leaderHead.method());
-    Map<EventLoop, List<Exchange>> byLoop = new LinkedHashMap<>(4);
     // Followers first, in the order they joined; the leader, whose cache tap stores the response
     // (a copy, the store's own bookkeeping), last, so that storing delays no follower.
+    if (!otherLoops && eventLoop().inEventLoop()) {
+      // One loop: no grouping pass, which reads every subscriber's loop through its downstream
+      // (0.3-0.8 ms for a thousand followers, on cold memory, before the first byte went out).
+      List<Exchange> members = new ArrayList<>(subscribers);
+      if (!members.isEmpty() && !members.get(0).isFollower()) {
+        members.add(members.remove(0)); // the leader subscribed first
+      }
+      sendBatch(members, new SharedBatch(newHead, batch, encodable));
+    } else {
+      sendByLoop(newHead, batch, encodable);
+    }
+    if (newHead instanceof FullHttpResponse full) {
+      keep(full.content().readableBytes(), null);
+      ReferenceCountUtil.release(full);
+    }
+    for (HttpContent content : batch) {
+      keep(content.content().readableBytes(), content);
+    }
+    if (last) {
+      finished();
+    }
+  }
+
+  /** Subscribers on several loops: each loop's get the batch on their own loop, in the same order. */
+  private void sendByLoop(@Nullable HttpResponse newHead, List<HttpContent> batch, boolean encodable) {
+    Map<EventLoop, List<Exchange>> byLoop = new LinkedHashMap<>(4);
     for (int pass = 0; pass < 2; pass++) {
       for (Exchange subscriber : subscribers) {
         if (subscriber.isFollower() == (pass == 0)) {
@@ -219,16 +247,6 @@ final class SharedFetch extends InternalDownstream {
           batch.forEach(HttpContent::release);
         });
       }
-    }
-    if (newHead instanceof FullHttpResponse full) {
-      keep(full.content().readableBytes(), null);
-      ReferenceCountUtil.release(full);
-    }
-    for (HttpContent content : batch) {
-      keep(content.content().readableBytes(), content);
-    }
-    if (last) {
-      finished();
     }
   }
 
