@@ -5,8 +5,10 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a proxy does to headers on the way through (RFC 9110 §7.6): hop-by-hop headers removed,
@@ -61,14 +63,10 @@ final class HeaderRules {
   }
 
   private static void removeHopByHop(HttpHeaders headers, boolean upgrade) {
-    if (headers.contains(HttpHeaderNames.CONNECTION)) { // usually absent: no list, iterator or split
-      for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
-        for (String token : value.split(",")) {
-          String name = token.trim();
-          if (!name.isEmpty() && !(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(name))) {
-            headers.remove(name);
-          }
-        }
+    if (headers.contains(HttpHeaderNames.CONNECTION)) { // absent on most requests: no iterator
+      Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+      while (values.hasNext()) {
+        removeListed(headers, values.next(), upgrade);
       }
       headers.remove(HttpHeaderNames.CONNECTION);
     }
@@ -82,6 +80,52 @@ final class HeaderRules {
     for (ExtensionHeaderNames name : HTTP2_EXTENSIONS) {
       headers.remove(name.text());
     }
+  }
+
+  /**
+   * Removes the headers a Connection value names (comma-separated, blanks around names ignored,
+   * as {@code String.trim} does). The usual names (keep-alive, close, upgrade) are matched in place,
+   * without a substring per name: responses from keep-alive upstreams carry one on every answer.
+   */
+  private static void removeListed(HttpHeaders headers, CharSequence value, boolean upgrade) {
+    int length = value.length();
+    int start = 0;
+    while (start <= length) {
+      int end = start;
+      while (end < length && value.charAt(end) != ',') {
+        end++;
+      }
+      int from = start;
+      int to = end;
+      while (from < to && value.charAt(from) <= ' ') {
+        from++;
+      }
+      while (to > from && value.charAt(to - 1) <= ' ') {
+        to--;
+      }
+      if (to > from) {
+        CharSequence name = known(value, from, to);
+        if (name == null) {
+          name = value.subSequence(from, to);
+        }
+        if (!(upgrade && HttpHeaderValues.UPGRADE.contentEqualsIgnoreCase(name))) {
+          headers.remove(name);
+        }
+      }
+      start = end + 1;
+    }
+  }
+
+  private static final AsciiString[] KNOWN_CONNECTION_OPTIONS = {
+      HttpHeaderValues.KEEP_ALIVE, HttpHeaderValues.CLOSE, HttpHeaderValues.UPGRADE};
+
+  private static @Nullable AsciiString known(CharSequence value, int from, int to) {
+    for (AsciiString option : KNOWN_CONNECTION_OPTIONS) {
+      if (option.length() == to - from && AsciiString.regionMatches(value, true, from, option, 0, to - from)) {
+        return option;
+      }
+    }
+    return null;
   }
 
   static boolean isUpgrade(HttpHeaders headers) {
