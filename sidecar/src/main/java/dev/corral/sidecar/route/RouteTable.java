@@ -42,6 +42,12 @@ public final class RouteTable {
   private final List<Wildcard> prefixes; // longest first
   private final @Nullable Host any;
   private final Set<String> clusterNames;
+  /**
+   * The last authority looked up and its virtual host: clients send the same Host on every
+   * request, and the lookup lower-cases, cuts the port and hashes. Shared by the event loops
+   * without a lock: an immutable pair, replaced whole (a lost update only costs a lookup).
+   */
+  private @Nullable LastHost last;
 
   private RouteTable(String name, Map<String, Host> exact, List<Wildcard> suffixes,
       List<Wildcard> prefixes, @Nullable Host any, Set<String> clusterNames) {
@@ -130,7 +136,9 @@ public final class RouteTable {
       return null;
     }
     String path = head.path();
-    for (Entry entry : host.routes) {
+    List<Entry> routes = host.routes;
+    for (int i = 0; i < routes.size(); i++) { // indexed: no iterator per request
+      Entry entry = routes.get(i);
       if (entry.matches(head, path)) {
         return entry.route;
       }
@@ -139,6 +147,18 @@ public final class RouteTable {
   }
 
   private @Nullable Host findHost(String authority) {
+    LastHost cached = last;
+    if (cached != null && cached.authority.equals(authority)) {
+      return cached.host;
+    }
+    Host host = lookUpHost(authority);
+    last = new LastHost(authority, host);
+    return host;
+  }
+
+  private record LastHost(String authority, @Nullable Host host) {}
+
+  private @Nullable Host lookUpHost(String authority) {
     String withPort = Ascii.toLowerCase(authority);
     Host host = findSpecific(withPort);
     if (host == null) {

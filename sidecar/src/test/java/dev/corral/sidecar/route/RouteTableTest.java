@@ -74,6 +74,23 @@ class RouteTableTest {
   }
 
   @Test
+  void theRememberedLastAuthorityNeverAnswersForAnother() {
+    RouteTable t = hosts("exact", "[\"api.example.com\"]", "suffix", "[\"*.example.com\"]", "star", "[\"*\"]");
+
+    for (int i = 0; i < 3; i++) {
+      assertThat(vhost(t, "api.example.com")).isEqualTo("exact");
+      assertThat(vhost(t, "api.example.com")).isEqualTo("exact");
+      assertThat(vhost(t, "API.example.com:80")).isEqualTo("exact");
+      assertThat(vhost(t, "www.example.com")).isEqualTo("suffix");
+      assertThat(vhost(t, "elsewhere")).isEqualTo("star");
+    }
+    RouteTable none = hosts("exact", "[\"api.example.com\"]");
+    assertThat(vhost(none, "other")).isNull();
+    assertThat(vhost(none, "other")).isNull();
+    assertThat(vhost(none, "api.example.com")).isEqualTo("exact");
+  }
+
+  @Test
   void wildcardStandsForAtLeastOneCharacter() {
     RouteTable t = hosts("suffix", "[\"*.example.com\"]");
 
