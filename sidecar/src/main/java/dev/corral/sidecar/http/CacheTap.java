@@ -219,6 +219,11 @@ final class CacheTap implements Downstream {
   }
 
   @Override
+  public String clientIp() {
+    return inner.clientIp();
+  }
+
+  @Override
   public @org.jspecify.annotations.Nullable InetSocketAddress originalDestination() {
     return inner.originalDestination();
   }

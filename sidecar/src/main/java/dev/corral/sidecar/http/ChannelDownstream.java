@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 /** What both downstream handlers (an HTTP/1.1 connection, an HTTP/2 stream) do the same way. */
 abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements Downstream {
   protected ChannelHandlerContext ctx;
+  /** The peer's address as text: formatted once per connection (or stream), not per request. */
+  private @Nullable String clientIp;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
@@ -25,6 +27,16 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   @Override
   public InetSocketAddress remoteAddress() {
     return (InetSocketAddress) ctx.channel().remoteAddress();
+  }
+
+  @Override
+  public String clientIp() {
+    String ip = clientIp;
+    if (ip == null) {
+      ip = Downstream.super.clientIp();
+      clientIp = ip;
+    }
+    return ip;
   }
 
   @Override

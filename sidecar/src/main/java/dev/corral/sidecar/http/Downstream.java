@@ -17,6 +17,11 @@ interface Downstream {
 
   InetSocketAddress remoteAddress();
 
+  /** The client's IP address as text, for x-forwarded-for. */
+  default String clientIp() {
+    return remoteAddress().getAddress().getHostAddress();
+  }
+
   /** The address the client connected to before iptables redirected it here; null when not redirected. */
   default @Nullable InetSocketAddress originalDestination() {
     return null;

@@ -334,7 +334,7 @@ final class Exchange {
     admitted = true;
     request.setProtocolVersion(HttpVersion.HTTP_1_1);
     HeaderRules.toUpstream(request.headers(),
-        downstream.remoteAddress().getAddress().getHostAddress(), upgradeRequested, manager.generateRequestId());
+        downstream.clientIp(), upgradeRequested, manager.generateRequestId());
     if (!cluster.http2()) {
       HeaderRules.frameForHttp1(request.headers(), !requestComplete);
     }
