@@ -63,7 +63,8 @@ final class Exchange {
   private Downstream downstream;
   private final ConnectionManager manager;
   private final long startNanos = System.nanoTime();
-  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>(2);
+  /** Body parts read while the first try was still connecting; made when the first one is. */
+  private @Nullable ArrayDeque<HttpContent> pendingBody;
 
   private HttpRequest request;
   private NettyRequestHead head;
@@ -385,6 +386,9 @@ final class Exchange {
       downstream.setReadable(false);
     } else {
       // Still connecting: hold what was already read, and read no more until connected.
+      if (pendingBody == null) {
+        pendingBody = new ArrayDeque<>(2);
+      }
       pendingBody.add(content);
       downstream.setReadable(false);
     }
@@ -437,7 +441,7 @@ final class Exchange {
     }
     if (a.number == 1) {
       HttpContent content;
-      while ((content = pendingBody.poll()) != null) {
+      while (pendingBody != null && (content = pendingBody.poll()) != null) {
         stream.write(content);
       }
     } else {
@@ -865,7 +869,7 @@ final class Exchange {
 
   private void releasePendingBody() {
     HttpContent content;
-    while ((content = pendingBody.poll()) != null) {
+    while (pendingBody != null && (content = pendingBody.poll()) != null) {
       content.release();
     }
   }
