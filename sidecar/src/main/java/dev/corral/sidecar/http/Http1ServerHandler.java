@@ -154,12 +154,13 @@ final class Http1ServerHandler extends ChannelDownstream {
 
   @Override
   public void writeHead(HttpResponse head) {
-    int code = head.status().code();
-    if (code != 101 && (!keepAlive || manager.draining())) {
-      closing = true;
-    }
-    if (code != 101 && closing) {
-      head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (head.status().code() != 101) {
+      if (!keepAlive || manager.draining()) {
+        closing = true;
+      }
+      if (closing) {
+        head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      }
     }
     frame(head);
     ctx.write(head, ctx.voidPromise());
