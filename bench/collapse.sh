@@ -10,6 +10,12 @@
 #   --duration SEC    seconds per wrk run in (c)                             (default: 10)
 #   --workers N       nginx worker_processes N, corral --concurrency N       (default: 1)
 #   --only LIST       comma list of nginx,corral                             (default: both)
+#   --origin-sched S  the origin's scheduling: fifo (SCHED_FIFO, chrt -f 10) or
+#                     normal. The origin stands for "a server that takes 100 ms";
+#                     on 2 cores that the client and the proxy keep busy, a normal
+#                     origin woke up to 7 ms (Corral) / 12 ms (nginx) late, which
+#                     is the harness's noise, not the proxy's. fifo falls back to
+#                     normal, with a warning, where chrt is not permitted  (default: fifo)
 #   -h, --help        this text
 #   Environment: BENCH_PORT_BASE (default 18100; ports BASE+1..BASE+5 on 127.0.0.1),
 #                CORRAL_CMD (override the command that starts the sidecar; gets
@@ -40,7 +46,7 @@
 set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
-REPS=3; WARMUP=10; CLIENTS=1000; NRANGES=256; DURATION=10; WORKERS=1; ONLY="nginx,corral"
+REPS=3; WARMUP=10; CLIENTS=1000; NRANGES=256; DURATION=10; WORKERS=1; ONLY="nginx,corral"; ORIGIN_SCHED=fifo
 while [ $# -gt 0 ]; do
   case "$1" in
     --reps) REPS="$2"; shift 2 ;;
@@ -50,10 +56,12 @@ while [ $# -gt 0 ]; do
     --duration) DURATION="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --origin-sched) ORIGIN_SCHED="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[[ "$ORIGIN_SCHED" =~ ^(fifo|normal)$ ]] || { echo "--origin-sched: fifo or normal, got '$ORIGIN_SCHED'" >&2; exit 2; }
 [[ "$WARMUP" =~ ^[0-9]+$ ]] || { echo "--warmup: a number expected, got '$WARMUP'" >&2; exit 2; }
 for v in "$REPS" "$CLIENTS" "$NRANGES" "$DURATION" "$WORKERS"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || { echo "positive integer expected, got '$v'" >&2; exit 2; }
@@ -116,7 +124,12 @@ done
 origin_stats() { curl -s -m 5 "http://127.0.0.1:$ORIGIN/__stats?p=$1"; }   # -> "requests bytes"
 
 # ---------------------------------------------------------------- origin
-python3 "$SCRIPT_DIR/lib/origin.py" "$ORIGIN" "$DELAY_MS" "$OBJ_SIZE" "$RUN_DIR/origin-arrivals.txt" >"$RUN_DIR/origin.log" 2>&1 &
+ORIGIN_CMD=(python3)
+if [ "$ORIGIN_SCHED" = fifo ]; then
+  if chrt -f 10 true 2>/dev/null; then ORIGIN_CMD=(chrt -f 10 python3)
+  else echo "chrt -f not permitted here: the origin runs with normal scheduling" >&2; ORIGIN_SCHED=normal; fi
+fi
+"${ORIGIN_CMD[@]}" "$SCRIPT_DIR/lib/origin.py" "$ORIGIN" "$DELAY_MS" "$OBJ_SIZE" "$RUN_DIR/origin-arrivals.txt" >"$RUN_DIR/origin.log" 2>&1 &
 ORIGIN_PID=$!; PIDS+=("$ORIGIN_PID")
 wait_http "http://127.0.0.1:$ORIGIN/__ping" 20 "$ORIGIN_PID" || { echo "origin did not start" >&2; exit 1; }
 
@@ -373,7 +386,7 @@ for t in "${TARGETS[@]}"; do RPS[$t]="$(col "$RUN_DIR/c.$t" 1 | median)"; done
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(nproc) cores, load average before $LOAD_BEFORE, after $LOAD_AFTER"
   echo "- $(nginx -v 2>&1 | sed 's/.*: //') (worker_processes $WORKERS, slice module: $(nginx -V 2>&1 | grep -q with-http_slice_module && echo yes || echo no)); Corral --concurrency $WORKERS ($(cat "$RUN_DIR/corral/command.txt" 2>/dev/null | cut -d' ' -f1-4))"
   [ -f "$RUN_DIR/a-jit.corral" ] && echo "- Corral's JIT: methods compiled during each measured (a) burst: $(paste -sd, "$RUN_DIR/a-jit.corral") (corral/jit.log)"
-  echo "- $REPS repetitions after 5 s of cache hits and $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/"
+  echo "- $REPS repetitions after 5 s of cache hits and $WARMUP unmeasured (a) bursts per proxy (JIT warm-up), fresh cold keys per repetition, targets interleaved; (a) client: bench/lib/burst.c (one request per new connection, timed from its own send); origin: python3 ThreadingHTTPServer, ${DELAY_MS} ms delay on /a/, scheduling: $ORIGIN_SCHED"
   echo
   cat "$RUN_DIR/table.md"
   echo

@@ -10,9 +10,12 @@
 #   --connections N    wrk connections per proxy                               (default: 10)
 #   --warmup SEC       unmeasured load per proxy before the run: JIT warm-up   (default: 20)
 #   --only LIST        comma list of nginx,haproxy,corral                      (default: all three)
+#   --workers N        worker processes/threads/event loops of EACH proxy: nginx worker_processes,
+#                      HAProxy nbthread, Corral --concurrency (default: 1; 2 = what each of the
+#                      three starts with by default on this 2-core machine)
 #   -h, --help         this text
 #   Environment: FAILOVER_PORT_BASE (default 19000; ports BASE+1..BASE+9 on 127.0.0.1 are used),
-#                CORRAL_CMD (command that starts the sidecar; gets "--bootstrap FILE --concurrency 1"
+#                CORRAL_CMD (command that starts the sidecar; gets "--bootstrap FILE --concurrency N"
 #                appended; default ./corral sidecar), CORRAL_NO_TRAFFIC_INTERVAL (e.g. 0.2s: adds
 #                no_traffic_interval to Corral's health check; unset = Envoy's default 60s),
 #                CORRAL_MAX_RETRIES (e.g. 100: circuit_breakers max_retries instead of the default
@@ -38,7 +41,7 @@
 # same for every proxy) is two wrk runs back to back: JIT warm-up, including the paths of closing
 # and opening client connections, which the measured run takes at once.
 #
-# Proxies (one worker / thread each):
+# Proxies (--workers workers / threads / event loops each, default one):
 #   nginx   - upstream keepalive 32, max_fails=1 fail_timeout=10s,
 #             proxy_next_upstream error timeout http_502 http_503 http_504, proxy_next_upstream_tries 3
 #   haproxy - balance roundrobin, retries 2, option redispatch, option httpchk GET /,
@@ -61,7 +64,7 @@ set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
-DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=20; ONLY="nginx,haproxy,corral"
+DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=20; WORKERS=1; ONLY="nginx,haproxy,corral"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -70,14 +73,15 @@ while [ $# -gt 0 ]; do
     --connections) CONNS="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --workers) WORKERS="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-for v in "$DURATION" "$KILL_AT" "$RATE" "$CONNS" "$WARMUP"; do
+for v in "$DURATION" "$KILL_AT" "$RATE" "$CONNS" "$WARMUP" "$WORKERS"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "numeric option expected, got '$v'" >&2; exit 2; }
 done
-[ "$KILL_AT" -lt "$DURATION" ] && [ "$RATE" -ge 1 ] && [ "$CONNS" -ge 1 ] || { echo "need kill-at < duration, rate >= 1, connections >= 1" >&2; exit 2; }
+[ "$KILL_AT" -lt "$DURATION" ] && [ "$RATE" -ge 1 ] && [ "$CONNS" -ge 1 ] && [ "$WORKERS" -ge 1 ] || { echo "need kill-at < duration, rate, connections and workers >= 1" >&2; exit 2; }
 for c in nginx haproxy wrk curl pgrep ss; do command -v "$c" >/dev/null || { echo "missing tool: $c (bench/run.sh installs them)" >&2; exit 1; }; done
 
 SCRIPT_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -154,7 +158,7 @@ for t in nginx haproxy corral; do [[ ",$ONLY," == *",$t,"* ]] && TARGETS+=("$t")
 if [[ " ${TARGETS[*]} " == *" nginx "* ]]; then
   d="$RUN_DIR/nginx"; mkdir -p "$d/tmp"
   cat > "$d/nginx.conf" <<EOF
-worker_processes 1;
+worker_processes $WORKERS;
 pid $d/nginx.pid;
 error_log $d/error.log warn;
 events { worker_connections 8192; }
@@ -193,7 +197,7 @@ if [[ " ${TARGETS[*]} " == *" haproxy "* ]]; then
   d="$RUN_DIR/haproxy"; mkdir -p "$d"
   cat > "$d/haproxy.cfg" <<EOF
 global
-  nbthread 1
+  nbthread $WORKERS
   maxconn 4096
 defaults
   mode http
@@ -248,11 +252,12 @@ if [[ " ${TARGETS[*]} " == *" corral "* ]]; then
       base_ejection_time: 10s"
   corral_bootstrap "$CORRAL_ADMIN" "$P_corral" "$ROUTE_EXTRA" "$CLUSTER_EXTRA" "${BACKEND[@]:0:3}" > "$d/bootstrap.yaml"
   cmd="${CORRAL_CMD:-./corral sidecar}"
-  echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency 1" > "$d/command.txt"
-  # GC and safepoint log (cheap, written asynchronously) to tell GC pauses from other tail causes
-  JF="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc,safepoint:file=$d/gc.log:utctime,uptime,level,tags"
+  echo "$cmd --bootstrap $d/bootstrap.yaml --concurrency $WORKERS" > "$d/command.txt"
+  # GC, safepoint and JIT logs (cheap, written asynchronously) to tell GC pauses and compilations
+  # (or code made not entrant) from other tail causes
+  JF="${CORRAL_JVM_FLAGS:-@$REPO_ROOT/sidecar/jvm.options} -Xlog:gc,safepoint:file=$d/gc.log:utctime,uptime,level,tags -Xlog:jit+compilation=debug:file=$d/jit.log:utctime,uptime"
   echo "CORRAL_JVM_FLAGS=\"$JF\"" >> "$d/command.txt"
-  (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="$JF" exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency 1) >"$d/stdout.log" 2>&1 &
+  (cd "$REPO_ROOT" && CORRAL_JVM_FLAGS="$JF" exec $cmd --bootstrap "$d/bootstrap.yaml" --concurrency "$WORKERS") >"$d/stdout.log" 2>&1 &
   PID[corral]=$!; PIDS+=($!)
 fi
 
@@ -384,6 +389,7 @@ REPORT="$RUN_DIR/report.md"
   echo "# Failover: kill -9 one of 3 backends under ~$RATE rps per proxy"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- workers per proxy: $WORKERS (nginx worker_processes, HAProxy nbthread, Corral --concurrency)"
   echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, Lua delay ${DELAY_MS} ms per connection after each response; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
   echo
   echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | proxy CPU µs/request |"
