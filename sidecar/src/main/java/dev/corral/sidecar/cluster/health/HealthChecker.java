@@ -21,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * Active health checking of one cluster's hosts: each host is probed every interval, and
  * unhealthy_threshold failures in a row set its {@code FAILED_ACTIVE_HC} flag through the
  * {@link HealthSink}, healthy_threshold successes in a row clear it. Hosts start healthy. The wait
- * after a check depends on its result and on the transition it made, as in Envoy (see
- * {@link #baseIntervalNanos}).
+ * after a check depends on its result and on the transition it made, as in Envoy (the table is
+ * in docs/resilience.md).
  *
  * <p>All state lives on one event loop; {@link #start}, {@link #stop} and {@link #setHosts} may be
  * called from any thread.
