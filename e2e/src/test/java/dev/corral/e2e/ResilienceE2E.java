@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Upstream hosts failing under the real sidecar process: a backend killed with SIGKILL under
  * steady load (retries hide it, health checks and outlier detection take it out, health checks
  * bring its successor back), a backend that accepts and never answers (per-try timeout moves on),
- * and backends answering 503 (outlier ejection, capped by max_ejection_percent).
+ * backends answering 503 (outlier ejection, capped by max_ejection_percent), and a host failing
+ * its health checks (probed at unhealthy_interval, not interval, once the cluster had traffic).
  */
 class ResilienceE2E {
   private static final String PREVIOUS_HOSTS =
@@ -45,6 +46,7 @@ class ResilienceE2E {
   static HttpBackend failing1;
   static HttpBackend failing2;
   static HttpBackend fine;
+  static HttpBackend sick;
   static SidecarProcess sidecar;
 
   @BeforeAll
@@ -60,6 +62,7 @@ class ResilienceE2E {
     failing1 = new HttpBackend("failing1").handler(ResilienceE2E::answer503);
     failing2 = new HttpBackend("failing2").handler(ResilienceE2E::answer503);
     fine = new HttpBackend("fine");
+    sick = new HttpBackend("sick").handler(ResilienceE2E::answer503);
 
     FaultBootstrap bootstrap = new FaultBootstrap()
         .cluster("steady",
@@ -84,7 +87,19 @@ class ResilienceE2E {
             // A long ejection, so that nothing returns while the test looks.
             "    outlier_detection: { consecutive_5xx: 3, interval: 0.5s, base_ejection_time: 30s,"
                 + " max_ejection_percent: 34 }",
-            failing1.port(), failing2.port(), fine.port());
+            failing1.port(), failing2.port(), fine.port())
+        .cluster("sick", "",
+            """
+                health_checks:
+                - timeout: 0.5s
+                  interval: 0.1s
+                  no_traffic_interval: 0.1s
+                  unhealthy_interval: 1s
+                  unhealthy_threshold: 1
+                  healthy_threshold: 1
+                  http_health_check: { path: /healthz }
+            """,
+            sick.port());
     sidecar = bootstrap.start("--concurrency", "2");
   }
 
@@ -93,7 +108,7 @@ class ResilienceE2E {
     if (sidecar != null) {
       sidecar.close();
     }
-    List.of(steadyA, steadyB, afterSilent, failing1, failing2, fine).forEach(HttpBackend::close);
+    List.of(steadyA, steadyB, afterSilent, failing1, failing2, fine, sick).forEach(HttpBackend::close);
     steadyC.close();
     silent.close();
   }
@@ -270,5 +285,27 @@ class ResilienceE2E {
     }
     assertThat(ejected.requests()).isEqualTo(ejectedSeen);
     assertThat(kept.requests()).isGreaterThan(keptSeen);
+  }
+
+  @Test
+  void aFailedHostIsProbedAtUnhealthyIntervalOnceTheClusterHadTraffic() throws InterruptedException {
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(FaultAdmin.healthFlags(sidecar, "sick", sick.port())).isEqualTo("/failed_active_hc"));
+    // No traffic yet: no_traffic_interval (0.1 s) applies, to failed hosts too.
+    assertThat(healthChecksOver(sick, 1500)).as("checks in 1.5 s at no_traffic_interval 0.1 s")
+        .isGreaterThanOrEqualTo(5);
+
+    assertThat(get("sick").status()).isEqualTo(503); // the cluster's first traffic (panic mode picks sick)
+
+    // With traffic, a failed host waits unhealthy_interval (1 s), not interval (0.1 s): ~3 checks
+    // in 3 s, where interval would make ~30.
+    assertThat(healthChecksOver(sick, 3000)).as("checks in 3 s at unhealthy_interval 1 s").isBetween(1, 6);
+  }
+
+  /** The health checks {@code backend} receives in the next {@code millis}. */
+  private static int healthChecksOver(HttpBackend backend, long millis) throws InterruptedException {
+    long before = backend.seen().stream().filter(s -> s.uri().equals("/healthz")).count();
+    TimeUnit.MILLISECONDS.sleep(millis);
+    return (int) (backend.seen().stream().filter(s -> s.uri().equals("/healthz")).count() - before);
   }
 }

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -44,6 +46,10 @@ class BootstrapLoaderTest {
         .getFilters(0).getTypedConfig().unpack(HttpConnectionManager.class);
     assertThat(hcm.getRouteConfig().getVirtualHosts(0).getRoutes(2).getRoute().getHashPolicyCount())
         .isEqualTo(3);
+    HealthCheck check = images.getHealthChecks(0);
+    assertThat(List.of(check.getUnhealthyInterval(), check.getUnhealthyEdgeInterval(),
+            check.getHealthyEdgeInterval(), check.getNoTrafficHealthyInterval()))
+        .extracting(com.google.protobuf.Duration::getSeconds).containsExactly(30L, 2L, 3L, 120L);
   }
 
   @Test
@@ -149,6 +155,10 @@ class BootstrapLoaderTest {
                 + "needs the listener filter envoy.filters.listener.http_inspector"),
         refusal("static_resources.listeners[1].default_filter_chain.filters[0].typed_config.cluster", "nowhere",
             "static_resources.listeners[1].default_filter_chain.filters[0].typed_config.cluster: unknown cluster \"nowhere\""),
+        refusal("static_resources.clusters[0].health_checks[0].unhealthy_edge_interval", "0s",
+            "static_resources.clusters[0].health_checks[0].unhealthy_edge_interval: 0s (expected: > 0)"),
+        refusal("static_resources.clusters[0].health_checks[0].no_traffic_healthy_interval", "-1s",
+            "static_resources.clusters[0].health_checks[0].no_traffic_healthy_interval: -1s 0ns"),
         refusal("static_resources.clusters[4].lb_policy", "ROUND_ROBIN",
             "static_resources.clusters[4].lb_policy: ROUND_ROBIN (expected: CLUSTER_PROVIDED with type ORIGINAL_DST)"),
         refusal(HCM + ".http_filters", "[]", HCM + ".http_filters: required"),

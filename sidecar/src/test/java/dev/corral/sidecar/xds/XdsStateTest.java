@@ -3,10 +3,12 @@ package dev.corral.sidecar.xds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
 import com.google.protobuf.util.Durations;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -57,6 +59,27 @@ class XdsStateTest {
 
     assertThat(error).isEqualTo("cluster \"b\": respect_dns_ttl: not supported");
     assertThat(applied).isEmpty();
+    assertThat(state.clusters().get("a").version()).isEqualTo("1");
+  }
+
+  @Test
+  void acceptsEnvoysStateIntervalsAndNacksABadOneNamingIt() {
+    HealthCheck.Builder check = HealthCheck.newBuilder()
+        .setTimeout(Durations.fromSeconds(1))
+        .setInterval(Durations.fromSeconds(5))
+        .setUnhealthyInterval(Durations.fromSeconds(30))
+        .setUnhealthyEdgeInterval(Durations.fromSeconds(2))
+        .setHealthyEdgeInterval(Durations.fromSeconds(3))
+        .setNoTrafficHealthyInterval(Durations.fromSeconds(120))
+        .setUnhealthyThreshold(UInt32Value.of(3))
+        .setHealthyThreshold(UInt32Value.of(2))
+        .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder().setPath("/healthz"));
+
+    assertThat(state.apply(XdsState.CDS,
+        List.of(pack(eds("a").toBuilder().addHealthChecks(check).build())), "1")).isNull();
+    assertThat(state.apply(XdsState.CDS, List.of(pack(eds("a").toBuilder()
+            .addHealthChecks(check.setHealthyEdgeInterval(Durations.fromSeconds(0))).build())), "2"))
+        .isEqualTo("cluster \"a\": health_checks[0].healthy_edge_interval: 0s (expected: > 0)");
     assertThat(state.clusters().get("a").version()).isEqualTo("1");
   }
 

@@ -18,8 +18,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A cluster's validated active HTTP health check ({@code health_checks[0]}). Anything Corral does
- * not implement (TCP/gRPC checks, event logs, edge intervals, ...) is refused, not ignored.
+ * not implement (TCP/gRPC checks, event logs, ...) is refused, not ignored. Optional intervals
+ * hold Envoy's defaults once read, so the checker never looks for unset ones.
  *
+ * @param unhealthyInterval after a failed check of a host already marked failed (or just marked)
+ * @param unhealthyEdgeInterval after a failed check of a healthy host that is not yet marked failed
+ * @param healthyEdgeInterval after a passed check of a failed host that is not yet marked healthy
+ * @param noTrafficHealthyInterval after a passed check that leaves the host healthy, while the
+ *     cluster has carried no traffic; {@code noTrafficInterval} after any other check then
  * @param host the Host header; null means the cluster's name, as in Envoy
  * @param expectedStatuses half-open ranges {@code [start, end)} of healthy statuses
  */
@@ -31,6 +37,10 @@ public record HealthCheckConfig(
     int unhealthyThreshold,
     int healthyThreshold,
     Duration noTrafficInterval,
+    Duration noTrafficHealthyInterval,
+    Duration unhealthyInterval,
+    Duration unhealthyEdgeInterval,
+    Duration healthyEdgeInterval,
     Duration initialJitter,
     String path,
     @Nullable String host,
@@ -40,8 +50,9 @@ public record HealthCheckConfig(
 
   private static final Set<String> SUPPORTED = Set.of(
       "timeout", "interval", "interval_jitter", "interval_jitter_percent", "unhealthy_threshold",
-      "healthy_threshold", "no_traffic_interval", "initial_jitter", "http_health_check",
-      "reuse_connection");
+      "healthy_threshold", "no_traffic_interval", "no_traffic_healthy_interval",
+      "unhealthy_interval", "unhealthy_edge_interval", "healthy_edge_interval", "initial_jitter",
+      "http_health_check", "reuse_connection");
   private static final Set<String> SUPPORTED_HTTP = Set.of(
       "path", "host", "expected_statuses", "request_headers_to_add", "method");
   private static final Set<String> SUPPORTED_HEADER = Set.of("header", "append_action");
@@ -107,15 +118,28 @@ public record HealthCheckConfig(
     if (!printable(http.getHost())) {
       throw new ConfigException("http_health_check.host", "contains control characters or spaces");
     }
+    Duration timeout = required(proto.hasTimeout(), proto.getTimeout(), "timeout");
+    Duration interval = required(proto.hasInterval(), proto.getInterval(), "interval");
+    Duration noTrafficInterval = positive(proto.hasNoTrafficInterval(), proto.getNoTrafficInterval(),
+        Duration.ofSeconds(60), "no_traffic_interval");
+    // Envoy's defaults chain: unhealthy_edge_interval falls back to unhealthy_interval, not interval.
+    Duration unhealthyInterval = positive(proto.hasUnhealthyInterval(), proto.getUnhealthyInterval(),
+        interval, "unhealthy_interval");
     return new HealthCheckConfig(
-        required(proto.hasTimeout(), proto.getTimeout(), "timeout"),
-        required(proto.hasInterval(), proto.getInterval(), "interval"),
+        timeout,
+        interval,
         optional(proto.hasIntervalJitter(), proto.getIntervalJitter(), Duration.ZERO, "interval_jitter"),
         (int) Math.min(Integer.toUnsignedLong(proto.getIntervalJitterPercent()), Integer.MAX_VALUE),
         threshold(proto.hasUnhealthyThreshold(), proto.getUnhealthyThreshold(), "unhealthy_threshold"),
         threshold(proto.hasHealthyThreshold(), proto.getHealthyThreshold(), "healthy_threshold"),
-        positive(optional(proto.hasNoTrafficInterval(), proto.getNoTrafficInterval(),
-            Duration.ofSeconds(60), "no_traffic_interval"), "no_traffic_interval"),
+        noTrafficInterval,
+        positive(proto.hasNoTrafficHealthyInterval(), proto.getNoTrafficHealthyInterval(),
+            noTrafficInterval, "no_traffic_healthy_interval"),
+        unhealthyInterval,
+        positive(proto.hasUnhealthyEdgeInterval(), proto.getUnhealthyEdgeInterval(),
+            unhealthyInterval, "unhealthy_edge_interval"),
+        positive(proto.hasHealthyEdgeInterval(), proto.getHealthyEdgeInterval(),
+            interval, "healthy_edge_interval"),
         optional(proto.hasInitialJitter(), proto.getInitialJitter(), Duration.ZERO, "initial_jitter"),
         http.getPath(),
         http.getHost().isEmpty() ? null : http.getHost(),
@@ -201,7 +225,13 @@ public record HealthCheckConfig(
     if (!present) {
       throw new ConfigException(path, "missing (required, as in Envoy)");
     }
-    return positive(optional(true, value, Duration.ZERO, path), path);
+    return positive(true, value, Duration.ZERO, path);
+  }
+
+  /** An optional interval: {@code otherwise} when unset, else a duration > 0 (as Envoy validates). */
+  private static Duration positive(
+      boolean present, com.google.protobuf.Duration value, Duration otherwise, String path) {
+    return present ? positive(optional(true, value, Duration.ZERO, path), path) : otherwise;
   }
 
   private static Duration positive(Duration duration, String path) {

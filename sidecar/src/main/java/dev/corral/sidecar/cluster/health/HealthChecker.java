@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Active health checking of one cluster's hosts: each host is probed every interval, and
  * unhealthy_threshold failures in a row set its {@code FAILED_ACTIVE_HC} flag through the
- * {@link HealthSink}, healthy_threshold successes in a row clear it. Hosts start healthy.
+ * {@link HealthSink}, healthy_threshold successes in a row clear it. Hosts start healthy. The wait
+ * after a check depends on its result and on the transition it made, as in Envoy (the table is
+ * in docs/resilience.md).
  *
  * <p>All state lives on one event loop; {@link #start}, {@link #stop} and {@link #setHosts} may be
  * called from any thread.
@@ -58,6 +60,10 @@ public final class HealthChecker {
   private final long timeoutNanos;
   private final long intervalNanos;
   private final long noTrafficIntervalNanos;
+  private final long noTrafficHealthyIntervalNanos;
+  private final long unhealthyIntervalNanos;
+  private final long unhealthyEdgeIntervalNanos;
+  private final long healthyEdgeIntervalNanos;
   private final long intervalJitterNanos;
   private final long initialJitterNanos;
 
@@ -79,6 +85,10 @@ public final class HealthChecker {
     this.timeoutNanos = config.timeout().toNanos();
     this.intervalNanos = config.interval().toNanos();
     this.noTrafficIntervalNanos = config.noTrafficInterval().toNanos();
+    this.noTrafficHealthyIntervalNanos = config.noTrafficHealthyInterval().toNanos();
+    this.unhealthyIntervalNanos = config.unhealthyInterval().toNanos();
+    this.unhealthyEdgeIntervalNanos = config.unhealthyEdgeInterval().toNanos();
+    this.healthyEdgeIntervalNanos = config.healthyEdgeInterval().toNanos();
     this.intervalJitterNanos = config.intervalJitter().toNanos();
     this.initialJitterNanos = config.initialJitter().toNanos();
   }
@@ -138,8 +148,9 @@ public final class HealthChecker {
 
   /**
    * The cluster just carried its first request: checks waiting out the (long) no-traffic interval
-   * are brought forward to the normal interval. Envoy keeps the pending long wait; then a host that
-   * dies in the first minute of traffic is not noticed by active checks for that minute.
+   * are re-armed with the interval their last check calls for with traffic. Envoy keeps the
+   * pending long wait; then a host that dies in the first minute of traffic is not noticed by
+   * active checks for that minute.
    */
   public void trafficStarted() {
     scheduler.execute(() -> sessions.values().forEach(Session::reschedule));
@@ -163,10 +174,29 @@ public final class HealthChecker {
     }
   }
 
-  private long nextIntervalNanos() {
-    long base = hadTraffic.getAsBoolean() ? intervalNanos : noTrafficIntervalNanos;
+  /**
+   * Envoy's choice of the wait after a check, by its result and the transition it made. The edge
+   * intervals cover the checks while a change is pending (fewer than the threshold in a row), not
+   * the check after the change: Envoy's code does this, although its API comments read "the first
+   * check right after a host is marked". Before the cluster's first traffic, a check that leaves a
+   * host healthy waits no_traffic_healthy_interval and any other no_traffic_interval.
+   */
+  private long baseIntervalNanos(boolean passed, Transition transition, boolean withTraffic) {
+    boolean pending = transition == Transition.PENDING;
+    if (!withTraffic) {
+      return passed && !pending ? noTrafficHealthyIntervalNanos : noTrafficIntervalNanos;
+    }
+    if (passed) {
+      return pending ? healthyEdgeIntervalNanos : intervalNanos;
+    }
+    return pending ? unhealthyEdgeIntervalNanos : unhealthyIntervalNanos;
+  }
+
+  private long nextIntervalNanos(boolean passed, Transition transition) {
+    long base = baseIntervalNanos(passed, transition, hadTraffic.getAsBoolean());
     long delay = base;
-    // Envoy's jitter: up to interval_jitter_percent of the interval, plus up to interval_jitter.
+    // Envoy's jitter, on whichever interval applies: up to interval_jitter_percent of it, plus up
+    // to interval_jitter.
     long percentJitter = (long) (base * (config.intervalJitterPercent() / 100.0));
     if (percentJitter > 0) {
       delay += random.nextLong(percentJitter);
@@ -175,6 +205,16 @@ public final class HealthChecker {
       delay += random.nextLong(intervalJitterNanos);
     }
     return delay;
+  }
+
+  /** What a check did to its host's health: Envoy's {@code HealthTransition}. */
+  enum Transition {
+    /** The host stays as it was. */
+    UNCHANGED,
+    /** The check goes against the host's state, but the threshold is not reached yet. */
+    PENDING,
+    /** The check reached the threshold: the host was just marked failed or healthy. */
+    CHANGED
   }
 
   /** One host's checks and thresholds. */
@@ -187,6 +227,9 @@ public final class HealthChecker {
     /** Which check is in flight; a late answer to an abandoned one is ignored. */
     int generation;
     boolean inFlight;
+    /** The last check's result and transition, which choose the next wait; null before the first. */
+    @Nullable Transition lastTransition;
+    boolean lastPassed;
     Scheduler.@Nullable Task timer;
     Scheduler.@Nullable Task timeout;
     @Nullable CompletableFuture<CheckResult> probe;
@@ -200,11 +243,14 @@ public final class HealthChecker {
       timer = scheduler.schedule(this::check, delay);
     }
 
-    /** Re-arms a waiting check with the interval as it is now (no effect while one is in flight). */
+    /**
+     * Re-arms a waiting check with the interval as it is now. No effect while one is in flight,
+     * nor before the first check, which is due within initial_jitter anyway.
+     */
     void reschedule() {
-      if (!stopped && timer != null) {
+      if (!stopped && timer != null && lastTransition != null) {
         timer.cancel();
-        timer = scheduler.schedule(this::check, nextIntervalNanos());
+        timer = scheduler.schedule(this::check, nextIntervalNanos(lastPassed, lastTransition));
       }
     }
 
@@ -247,26 +293,41 @@ public final class HealthChecker {
         return;
       }
       abandon();
-      // Scheduled first, so a throwing sink or listener cannot end this host's checks.
-      timer = scheduler.schedule(this::check, nextIntervalNanos());
+      boolean passed = result == CheckResult.HEALTHY;
+      Transition transition = passed ? recordPass() : recordFailure();
+      lastPassed = passed;
+      lastTransition = transition;
+      // Scheduled before anyone is told, so a throwing sink or listener cannot end this host's checks.
+      timer = scheduler.schedule(this::check, nextIntervalNanos(passed, transition));
       listener.checked(host, result);
-      if (result == CheckResult.HEALTHY) {
-        consecutiveFailures = 0;
-        consecutiveSuccesses++;
-        if (failed && consecutiveSuccesses >= config.healthyThreshold()) {
-          failed = false;
-          sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, false);
-          listener.healthChanged(host, true);
-        }
-      } else {
-        consecutiveSuccesses = 0;
-        consecutiveFailures++;
-        if (!failed && consecutiveFailures >= config.unhealthyThreshold()) {
-          failed = true;
-          sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, true);
-          listener.healthChanged(host, false);
-        }
+      if (transition == Transition.CHANGED) {
+        sink.setHealth(host, HealthFlag.FAILED_ACTIVE_HC, failed);
+        listener.healthChanged(host, !failed);
       }
+    }
+
+    private Transition recordPass() {
+      consecutiveFailures = 0;
+      if (!failed) {
+        return Transition.UNCHANGED;
+      }
+      if (++consecutiveSuccesses < config.healthyThreshold()) {
+        return Transition.PENDING;
+      }
+      failed = false;
+      return Transition.CHANGED;
+    }
+
+    private Transition recordFailure() {
+      consecutiveSuccesses = 0;
+      if (failed) {
+        return Transition.UNCHANGED;
+      }
+      if (++consecutiveFailures < config.unhealthyThreshold()) {
+        return Transition.PENDING;
+      }
+      failed = true;
+      return Transition.CHANGED;
     }
 
     /** Ends the check in flight, if any: cancels its timeout and the probe (closing its connection). */

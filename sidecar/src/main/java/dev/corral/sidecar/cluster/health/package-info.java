@@ -16,12 +16,15 @@
  *   <li>Checks decide on the response head. As in Envoy, reuse_connection (default true) keeps
  *       the connection for the next check after a healthy answer has ended; anything else closes
  *       it. With {@code reuse_connection: false} each check opens its own ({@code Connection: close}).
- *   <li>Checks run on one event loop per cluster; the interval starts when a check ends, plus
- *       Envoy's jitter (interval_jitter, interval_jitter_percent), and no_traffic_interval
- *       applies until the cluster has carried traffic.
+ *   <li>Checks run on one event loop per cluster; the wait starts when a check ends. Which
+ *       interval it is (interval, unhealthy_interval, the edge intervals, the no-traffic ones)
+ *       follows Envoy's code: the check's result and whether it left the host unchanged, moved it
+ *       toward a threshold (the edge intervals) or across one. Envoy's jitter is added to each.
+ *   <li>At a cluster's first request, checks waiting out a no-traffic interval are re-armed with
+ *       the interval that applies with traffic; Envoy lets the long wait run out.
  * </ul>
- * Not implemented, and refused in the config: TCP/gRPC/custom checks, edge and unhealthy
- * intervals, event logs, TLS options, alt_port, methods other than GET,
+ * Not implemented, and refused in the config: TCP/gRPC/custom checks,
+ * event logs, TLS options, alt_port, methods other than GET,
  * HTTP/2 checks, receive/retriable_statuses, more than one check per cluster.
  */
 @NullMarked

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import dev.corral.sidecar.bootstrap.ConfigException;
@@ -14,6 +15,8 @@ import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.type.v3.Int64Range;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HealthCheckConfigTest {
   @Test
@@ -23,10 +26,60 @@ class HealthCheckConfigTest {
     assertThat(config.timeout()).isEqualTo(java.time.Duration.ofSeconds(1));
     assertThat(config.interval()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(config.noTrafficInterval()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(config.noTrafficHealthyInterval()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(config.unhealthyInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.unhealthyEdgeInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.healthyEdgeInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
     assertThat(config.initialJitter()).isZero();
     assertThat(config.host()).isNull();
     assertThat(config.expectedStatuses()).containsExactly(new StatusRange(200, 201));
     assertThat(config.requestHeadersToAdd()).isEmpty();
+  }
+
+  @Test
+  void readsTheStateIntervals() {
+    HealthCheckConfig config = HealthCheckConfig.fromProto(minimal()
+        .setNoTrafficInterval(seconds(30))
+        .setNoTrafficHealthyInterval(seconds(120))
+        .setUnhealthyInterval(seconds(20))
+        .setUnhealthyEdgeInterval(Duration.newBuilder().setNanos(500_000_000).build())
+        .setHealthyEdgeInterval(seconds(2))
+        .build());
+
+    assertThat(config.noTrafficInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(config.noTrafficHealthyInterval()).isEqualTo(java.time.Duration.ofSeconds(120));
+    assertThat(config.unhealthyInterval()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThat(config.unhealthyEdgeInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(config.healthyEdgeInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+  }
+
+  @Test
+  void unsetIntervalsFollowEnvoysDefaultChain() {
+    // unhealthy_edge_interval defaults to unhealthy_interval (not interval), and
+    // no_traffic_healthy_interval to no_traffic_interval.
+    HealthCheckConfig config = HealthCheckConfig.fromProto(minimal()
+        .setNoTrafficInterval(seconds(30))
+        .setUnhealthyInterval(seconds(20))
+        .build());
+
+    assertThat(config.unhealthyEdgeInterval()).isEqualTo(java.time.Duration.ofSeconds(20));
+    assertThat(config.healthyEdgeInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(config.noTrafficHealthyInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"no_traffic_interval", "no_traffic_healthy_interval", "unhealthy_interval",
+      "unhealthy_edge_interval", "healthy_edge_interval"})
+  void refusesANonPositiveIntervalNamingTheField(String field) {
+    FieldDescriptor descriptor = HealthCheck.getDescriptor().findFieldByName(field);
+
+    assertThatThrownBy(() -> HealthCheckConfig.forCluster(List.of(
+            minimal().setField(descriptor, seconds(0)).build())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("health_checks[0]." + field + ": 0s (expected: > 0)");
+    assertThatThrownBy(() -> HealthCheckConfig.fromProto(
+            minimal().setField(descriptor, seconds(-1)).build()))
+        .hasMessage(field + ": -1s 0ns (expected: a duration >= 0)");
   }
 
   @Test
@@ -114,6 +167,10 @@ class HealthCheckConfigTest {
         .setUnhealthyThreshold(UInt32Value.of(2))
         .setHealthyThreshold(UInt32Value.of(2))
         .setHttpHealthCheck(http());
+  }
+
+  private static Duration seconds(long seconds) {
+    return Duration.newBuilder().setSeconds(seconds).build();
   }
 
   private static HealthCheck.HttpHealthCheck.Builder http() {

@@ -196,6 +196,136 @@ class HealthCheckerTest {
   }
 
   @Test
+  void eachResultAndTransitionWaitsItsOwnInterval() {
+    HealthChecker checker = checker(base()
+        .setUnhealthyEdgeInterval(seconds(2))
+        .setUnhealthyInterval(seconds(30))
+        .setHealthyEdgeInterval(seconds(3))
+        .build(), List.of(a));
+    checker.start();
+    clock.advance(0); // t0: passes, healthy: interval
+    prober.answer(a, CheckResult.UNHEALTHY);
+    clock.advance(70 * SECOND); // t5, t7: failure pending; t9: marked failed; t39, t69: still failing
+    assertThat(failed).containsEntry(a, true);
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(43 * SECOND); // t99: recovery pending; t102: recovered; t107, t112
+
+    assertThat(gapsInSeconds()).containsExactly(
+        5.0, // after a pass of a healthy host: interval
+        2.0, 2.0, // after failures that do not reach unhealthy_threshold yet: unhealthy_edge_interval
+        30.0, // after the failure that marks the host failed: unhealthy_interval
+        30.0, 30.0, // after failures of a failed host: unhealthy_interval
+        3.0, // after a pass that does not reach healthy_threshold yet: healthy_edge_interval
+        5.0, // after the pass that marks the host healthy: interval
+        5.0);
+    assertThat(events).containsSubsequence(a + " failed", a + " recovered");
+  }
+
+  @Test
+  void withThresholdsOfOneTheEdgeIntervalsAreNeverUsed() {
+    HealthChecker checker = checker(base()
+        .setUnhealthyThreshold(UInt32Value.of(1))
+        .setHealthyThreshold(UInt32Value.of(1))
+        .setUnhealthyEdgeInterval(seconds(2))
+        .setUnhealthyInterval(seconds(30))
+        .setHealthyEdgeInterval(seconds(3))
+        .build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+    prober.answer(a, CheckResult.UNHEALTHY);
+    clock.advance(40 * SECOND); // t5: marked failed; t35: still failing
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(35 * SECOND); // t65: recovered; t70; t75
+
+    assertThat(gapsInSeconds()).containsExactly(5.0, 30.0, 30.0, 5.0, 5.0);
+  }
+
+  @Test
+  void unhealthyIntervalAloneAlsoSpacesTheChecksBeforeAHostIsMarkedFailed() {
+    // Envoy's default for unhealthy_edge_interval is unhealthy_interval, and healthy_edge_interval's
+    // is interval: with only unhealthy_interval set, a failing host takes longer to be marked.
+    HealthChecker checker = checker(base().setUnhealthyInterval(seconds(30)).build(), List.of(a));
+    checker.start();
+    clock.advance(0);
+    prober.answer(a, CheckResult.UNHEALTHY);
+    clock.advance(100 * SECOND); // t5, t35: pending; t65: marked failed; t95
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(35 * SECOND); // t125: pending; t130: recovered; t135
+
+    assertThat(gapsInSeconds()).containsExactly(5.0, 30.0, 30.0, 30.0, 30.0, 5.0, 5.0);
+    assertThat(failed).containsEntry(a, false);
+  }
+
+  @Test
+  void withoutTrafficHealthyHostsWaitNoTrafficHealthyIntervalAndOthersNoTrafficInterval() {
+    hadTraffic = false;
+    HealthChecker checker = checker(base()
+        .setNoTrafficInterval(seconds(10))
+        .setNoTrafficHealthyInterval(seconds(60))
+        .setUnhealthyInterval(seconds(30)) // applies only once the cluster had traffic
+        .build(), List.of(a));
+    checker.start();
+    clock.advance(0); // t0: passes
+    prober.answer(a, CheckResult.UNHEALTHY);
+    clock.advance(100 * SECOND); // t60, t70: pending; t80: marked failed; t90, t100
+    prober.answer(a, CheckResult.HEALTHY);
+    clock.advance(80 * SECOND); // t110: pending; t120: recovered; t180
+
+    assertThat(gapsInSeconds()).containsExactly(60.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 60.0);
+  }
+
+  @Test
+  void firstTrafficReArmsAFailedHostWithUnhealthyInterval() {
+    hadTraffic = false;
+    HealthChecker checker = checker(base()
+        .setUnhealthyThreshold(UInt32Value.of(1))
+        .setNoTrafficInterval(seconds(60))
+        .setUnhealthyInterval(seconds(30))
+        .build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+    clock.advance(10 * SECOND); // t0: marked failed, next check in no_traffic_interval
+
+    hadTraffic = true;
+    checker.trafficStarted();
+    clock.advance(30 * SECOND - 1);
+    assertThat(prober.probes).hasSize(1);
+    clock.advance(1);
+
+    assertThat(prober.times).containsExactly(0L, 40 * SECOND); // not at 15 s (interval), nor at 60 s
+  }
+
+  @Test
+  void firstTrafficBeforeTheFirstCheckKeepsItsInitialJitter() {
+    hadTraffic = false;
+    HealthChecker checker = checker(base().setInitialJitter(seconds(3)).build(), List.of(a));
+    checker.start();
+    hadTraffic = true;
+    checker.trafficStarted();
+
+    clock.advance(3 * SECOND);
+
+    assertThat(prober.probes).hasSize(1); // not pushed out to the 5 s interval
+  }
+
+  @Test
+  void jitterIsAddedToTheUnhealthyIntervalToo() {
+    HealthChecker checker = checker(base()
+        .setUnhealthyThreshold(UInt32Value.of(1))
+        .setUnhealthyInterval(seconds(20))
+        .setIntervalJitterPercent(10) // of the 20 s that apply: up to 2 s
+        .build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+    checker.start();
+
+    clock.advance(400 * SECOND);
+
+    List<Double> gaps = gapsInSeconds();
+    assertThat(gaps).hasSizeGreaterThan(15).allSatisfy(gap -> assertThat(gap).isBetween(20.0, 21.999));
+    assertThat(gaps).anySatisfy(gap -> assertThat(gap).isGreaterThan(21.0)); // 10 % of 5 s would be 0.5 s
+  }
+
+  @Test
   void jitterStaysWithinItsBounds() {
     HealthChecker checker = checker(base()
         .setIntervalJitter(seconds(1))
@@ -262,6 +392,15 @@ class HealthCheckerTest {
   private HealthChecker checker(HealthCheck proto, List<Host> hosts) {
     return new HealthChecker(HealthCheckConfig.fromProto(proto), hosts, sink, listener, prober, clock,
         () -> hadTraffic, new SplittableRandom(3));
+  }
+
+  /** The time between one check and the next, in seconds. */
+  private List<Double> gapsInSeconds() {
+    List<Double> gaps = new ArrayList<>();
+    for (int i = 1; i < prober.times.size(); i++) {
+      gaps.add((prober.times.get(i) - prober.times.get(i - 1)) / (double) SECOND);
+    }
+    return gaps;
   }
 
   private static Duration seconds(long seconds) {
