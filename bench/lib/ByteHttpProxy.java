@@ -38,6 +38,10 @@ public final class ByteHttpProxy {
   private static final int MAX_BODY = 1 << 20;
   private static final int MORE = -1;
   private static final int BAD = -2;
+  // STICKY=1: each client connection keeps to the backend of its first request while that one is
+  // not skipped, like corral-tcp-relay.sh with RELAY_ALL=1: separates the cost of cycling through
+  // three upstream connections per client connection from the cost of the HTTP handling.
+  private static final boolean STICKY = "1".equals(System.getenv("STICKY"));
 
   // Constant bytes, direct so that a composite with them still goes out by writev without a copy.
   private static final ByteBuf XFF_AND_END = ascii("x-forwarded-for: 127.0.0.1\r\n\r\n");
@@ -154,6 +158,7 @@ public final class ByteHttpProxy {
     private boolean busy;
     private Upstream sentOn;
     private int tries;
+    private int home = -1;
     // Of the request being parsed / in flight.
     private long contentLength;
     private boolean closeAfter;
@@ -272,7 +277,10 @@ public final class ByteHttpProxy {
         responseDone();
         return;
       }
-      int b = pick();
+      int b = STICKY && tries == 1 && home >= 0 && skipUntil[home] <= System.nanoTime() ? home : pick();
+      if (home < 0) {
+        home = b;
+      }
       Channel up = upstreams[b];
       if (up != null && up.isActive()) {
         sendOn(up);
