@@ -7,18 +7,4 @@
 #   CORRAL_CMD=bench/lib/netty-http-proxy.sh bench/failover.sh
 # Gets "--bootstrap FILE --concurrency N" appended, like ./corral sidecar; reads the listener port
 # and the backends' ports from that bootstrap. One event loop whatever N is.
-set -euo pipefail
-[ "${1:-}" = --bootstrap ] || { echo "usage: $0 --bootstrap FILE [sidecar options]" >&2; exit 2; }
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-ports="$(python3 - "$2" <<'PY'
-import sys, yaml
-boot = yaml.safe_load(open(sys.argv[1]))["static_resources"]
-ports = [boot["listeners"][0]["address"]["socket_address"]["port_value"]]
-for e in boot["clusters"][0]["load_assignment"]["endpoints"][0]["lb_endpoints"]:
-    ports.append(e["endpoint"]["address"]["socket_address"]["port_value"])
-print(" ".join(map(str, ports)))
-PY
-)"
-# shellcheck disable=SC2086 # the flags and the ports are word lists
-exec java ${CORRAL_JVM_FLAGS:-@$ROOT/sidecar/jvm.options} -cp "$ROOT/sidecar/target/corral-sidecar.jar" \
-  "$ROOT/bench/lib/NettyHttpProxy.java" $ports
+exec "$(dirname "${BASH_SOURCE[0]}")/java-control.sh" NettyHttpProxy.java "$@"
