@@ -248,11 +248,8 @@ public final class ByteHttpProxy {
     public boolean header(ByteBuf buf, int name, int nameEnd, int value, int valueEnd) {
       int length = nameEnd - name;
       if (length == CONTENT_LENGTH.length && matches(buf, name, CONTENT_LENGTH, true)) {
-        long parsed = digits(buf, value, valueEnd);
-        if (parsed < 0 || contentLength >= 0 && contentLength != parsed) {
-          return false;
-        }
-        contentLength = parsed;
+        contentLength = contentLength(contentLength, buf, value, valueEnd);
+        return contentLength != INVALID;
       } else if (length == TRANSFER_ENCODING.length && matches(buf, name, TRANSFER_ENCODING, true)) {
         return false;
       } else if (length == CONNECTION.length && matches(buf, name, CONNECTION, true)) {
@@ -570,11 +567,8 @@ public final class ByteHttpProxy {
     public boolean header(ByteBuf buf, int name, int nameEnd, int value, int valueEnd) {
       int length = nameEnd - name;
       if (length == CONTENT_LENGTH.length && matches(buf, name, CONTENT_LENGTH, true)) {
-        long parsed = digits(buf, value, valueEnd);
-        if (parsed < 0 || contentLength >= 0 && contentLength != parsed) {
-          return false;
-        }
-        contentLength = parsed;
+        contentLength = contentLength(contentLength, buf, value, valueEnd);
+        return contentLength != INVALID;
       } else if (length == TRANSFER_ENCODING.length && matches(buf, name, TRANSFER_ENCODING, true)) {
         chunked = contains(buf, value, valueEnd, CHUNKED); // any other coding: the body ends at close
       } else if (length == CONNECTION.length && matches(buf, name, CONNECTION, true)) {
@@ -625,6 +619,18 @@ public final class ByteHttpProxy {
   }
 
   /** The decimal number in [from, to), or -1 if empty, not all digits, or too long. */
+  /** Marks a head whose Content-Length is malformed or repeated with another value. */
+  private static final long INVALID = -2;
+
+  /**
+   * A Content-Length field merged with the one seen so far in the head ({@code -1}: none): its
+   * value, or {@link #INVALID} when it is not digits or differs from an earlier one.
+   */
+  private static long contentLength(long seen, ByteBuf buf, int value, int valueEnd) {
+    long parsed = digits(buf, value, valueEnd);
+    return parsed < 0 || seen >= 0 && seen != parsed ? INVALID : parsed;
+  }
+
   private static long digits(ByteBuf buf, int from, int to) {
     if (from == to || to - from > 18) {
       return -1;
