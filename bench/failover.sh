@@ -389,7 +389,7 @@ REPORT="$RUN_DIR/report.md"
   echo "# Failover: kill -9 one of 3 backends under ~$RATE rps per proxy"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- workers per proxy: $WORKERS (nginx worker_processes, HAProxy nbthread, Corral --concurrency)"
+  echo "- workers per proxy: $WORKERS (nginx worker_processes, HAProxy nbthread, Corral --concurrency); Corral's slot: ${CORRAL_CMD:-./corral sidecar}${STICKY:+ STICKY=$STICKY}${RELAY_ALL:+ RELAY_ALL=$RELAY_ALL}"
   echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, Lua delay ${DELAY_MS} ms per connection after each response; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
   echo
   echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | proxy CPU µs/request |"
