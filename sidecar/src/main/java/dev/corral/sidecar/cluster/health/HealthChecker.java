@@ -19,10 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Active health checking of one cluster's hosts: each host is probed every interval, and
- * unhealthy_threshold failures in a row set its {@code FAILED_ACTIVE_HC} flag through the
- * {@link HealthSink}, healthy_threshold successes in a row clear it. Hosts start healthy. The wait
- * after a check depends on its result and on the transition it made, as in Envoy (the table is
- * in docs/resilience.md).
+ * unhealthy_threshold failures in a row (or one unexpected status, as in Envoy) set its
+ * {@code FAILED_ACTIVE_HC} flag through the {@link HealthSink}, healthy_threshold successes in a
+ * row clear it. Hosts start healthy. The wait after a check depends on its result and on the
+ * transition it made, as in Envoy (the table is in docs/resilience.md).
  *
  * <p>All state lives on one event loop; {@link #start}, {@link #stop} and {@link #setHosts} may be
  * called from any thread.
@@ -32,7 +32,10 @@ public final class HealthChecker {
   public enum CheckResult {
     /** The host answered with an expected status. */
     HEALTHY,
-    /** The host answered with another status (or an unreadable response). */
+    /**
+     * The host answered with a status outside expected_statuses: it is marked failed at once,
+     * whatever unhealthy_threshold says (Envoy does the same for an HTTP check's unexpected status).
+     */
     UNHEALTHY,
     /** The connection could not be made or broke before the answer. */
     NETWORK_FAILURE,
@@ -294,7 +297,7 @@ public final class HealthChecker {
       }
       abandon();
       boolean passed = result == CheckResult.HEALTHY;
-      Transition transition = passed ? recordPass() : recordFailure();
+      Transition transition = passed ? recordPass() : recordFailure(result == CheckResult.UNHEALTHY);
       lastPassed = passed;
       lastTransition = transition;
       // Scheduled before anyone is told, so a throwing sink or listener cannot end this host's checks.
@@ -318,12 +321,13 @@ public final class HealthChecker {
       return Transition.CHANGED;
     }
 
-    private Transition recordFailure() {
+    /** {@code atOnce}: an unexpected status, which marks the host failed without the threshold. */
+    private Transition recordFailure(boolean atOnce) {
       consecutiveSuccesses = 0;
       if (failed) {
         return Transition.UNCHANGED;
       }
-      if (++consecutiveFailures < config.unhealthyThreshold()) {
+      if (++consecutiveFailures < config.unhealthyThreshold() && !atOnce) {
         return Transition.PENDING;
       }
       failed = true;

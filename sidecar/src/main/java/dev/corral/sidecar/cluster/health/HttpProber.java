@@ -191,9 +191,12 @@ final class HttpProber implements Prober {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
       if (msg instanceof HttpResponse response) {
-        boolean healthy = response.decoderResult().isSuccess() && expected(response.status().code());
         keep &= HttpUtil.isKeepAlive(response);
-        result.complete(healthy ? CheckResult.HEALTHY : CheckResult.UNHEALTHY);
+        if (!response.decoderResult().isSuccess()) {
+          result.complete(CheckResult.NETWORK_FAILURE); // an unreadable answer: as Envoy, a network failure
+        } else {
+          result.complete(expected(response.status().code()) ? CheckResult.HEALTHY : CheckResult.UNHEALTHY);
+        }
       }
       if (msg instanceof LastHttpContent && keep && result.isDone()) {
         idle = true; // the answer is read to its end: the next check may use this connection

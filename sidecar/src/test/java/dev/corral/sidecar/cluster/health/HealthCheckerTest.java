@@ -60,7 +60,7 @@ class HealthCheckerTest {
   @Test
   void marksHostFailedAfterUnhealthyThresholdFailures() {
     HealthChecker checker = checker(base().build(), List.of(a));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
 
     checker.start();
     clock.advance(0);
@@ -70,13 +70,26 @@ class HealthCheckerTest {
 
     assertThat(failed).containsEntry(a, true);
     assertThat(events).containsExactly(
-        a + " UNHEALTHY", a + " UNHEALTHY", a + " UNHEALTHY", a + " failed");
+        a + " TIMEOUT", a + " TIMEOUT", a + " TIMEOUT", a + " failed");
+  }
+
+  @Test
+  void anUnexpectedStatusMarksTheHostFailedAtOnce() {
+    // Envoy: for an HTTP check, a status outside expected_statuses ignores unhealthy_threshold.
+    HealthChecker checker = checker(base().build(), List.of(a));
+    prober.answer(a, CheckResult.UNHEALTHY);
+
+    checker.start();
+    clock.advance(0);
+
+    assertThat(failed).containsEntry(a, true);
+    assertThat(events).containsExactly(a + " UNHEALTHY", a + " failed");
   }
 
   @Test
   void aSuccessResetsTheFailureCount() {
     HealthChecker checker = checker(base().build(), List.of(a));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     checker.start();
     clock.advance(0);
     clock.advance(5 * SECOND);
@@ -92,7 +105,7 @@ class HealthCheckerTest {
   @Test
   void recoversAfterHealthyThresholdSuccesses() {
     HealthChecker checker = checker(base().build(), List.of(a));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     checker.start();
     clock.advance(0);
     clock.advance(10 * SECOND);
@@ -204,7 +217,7 @@ class HealthCheckerTest {
         .build(), List.of(a));
     checker.start();
     clock.advance(0); // t0: passes, healthy: interval
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     clock.advance(70 * SECOND); // t5, t7: failure pending; t9: marked failed; t39, t69: still failing
     assertThat(failed).containsEntry(a, true);
     prober.answer(a, CheckResult.HEALTHY);
@@ -232,7 +245,7 @@ class HealthCheckerTest {
         .build(), List.of(a));
     checker.start();
     clock.advance(0);
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     clock.advance(40 * SECOND); // t5: marked failed; t35: still failing
     prober.answer(a, CheckResult.HEALTHY);
     clock.advance(35 * SECOND); // t65: recovered; t70; t75
@@ -247,7 +260,7 @@ class HealthCheckerTest {
     HealthChecker checker = checker(base().setUnhealthyInterval(seconds(30)).build(), List.of(a));
     checker.start();
     clock.advance(0);
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     clock.advance(100 * SECOND); // t5, t35: pending; t65: marked failed; t95
     prober.answer(a, CheckResult.HEALTHY);
     clock.advance(35 * SECOND); // t125: pending; t130: recovered; t135
@@ -266,7 +279,7 @@ class HealthCheckerTest {
         .build(), List.of(a));
     checker.start();
     clock.advance(0); // t0: passes
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     clock.advance(100 * SECOND); // t60, t70: pending; t80: marked failed; t90, t100
     prober.answer(a, CheckResult.HEALTHY);
     clock.advance(80 * SECOND); // t110: pending; t120: recovered; t180
@@ -282,7 +295,7 @@ class HealthCheckerTest {
         .setNoTrafficInterval(seconds(60))
         .setUnhealthyInterval(seconds(30))
         .build(), List.of(a));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     checker.start();
     clock.advance(10 * SECOND); // t0: marked failed, next check in no_traffic_interval
 
@@ -315,7 +328,7 @@ class HealthCheckerTest {
         .setUnhealthyInterval(seconds(20))
         .setIntervalJitterPercent(10) // of the 20 s that apply: up to 2 s
         .build(), List.of(a));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     checker.start();
 
     clock.advance(400 * SECOND);
@@ -367,7 +380,7 @@ class HealthCheckerTest {
   @Test
   void stopClearsTheFlagsItSetSoARestartBeginsHealthy() {
     HealthChecker checker = checker(base().setUnhealthyThreshold(UInt32Value.of(1)).build(), List.of(a, b));
-    prober.answer(a, CheckResult.UNHEALTHY);
+    prober.answer(a, CheckResult.TIMEOUT);
     checker.start();
     clock.advance(0);
     assertThat(failed).containsExactly(Map.entry(a, true));
