@@ -783,7 +783,7 @@ final class Exchange {
     // response that waits behind another's stats and timers is that much later (p99).
     downstream.flush();
     if (finished) {
-      return; // the flush failed and the client's close already ended the exchange
+      return; // something the flush set off already ended the exchange: book nothing twice
     }
     finish();
     // Answered before the request body ended (an early error): the connection is mid-request.
