@@ -13,6 +13,11 @@
 #   --workers N        worker processes/threads/event loops of EACH proxy: nginx worker_processes,
 #                      HAProxy nbthread, Corral --concurrency (default: 1; 2 = what each of the
 #                      three starts with by default on this 2-core machine)
+#   --pacing MODE      steady: the connections share one schedule of send slots, 1/RATE s apart,
+#                      so requests arrive evenly spaced (the issue's "steady load"); lockstep: each
+#                      connection waits N/RATE s after each response, and as all N start together
+#                      the requests arrive in bursts of N (how this bench paced before 2026-11-22)
+#                                                                               (default: steady)
 #   -h, --help         this text
 #   Environment: FAILOVER_PORT_BASE (default 19000; ports BASE+1..BASE+9 on 127.0.0.1 are used),
 #                CORRAL_CMD (command that starts the sidecar; gets "--bootstrap FILE --concurrency N"
@@ -25,9 +30,9 @@
 #              concurrency cap at all, while Envoy's default max_retries of 3 would refuse
 #              retries at ~500 rps the moment a host dies.
 #
-# Load generator: wrk (4.1, no -R in Debian's wrk) with a Lua script: each of the N connections
-# waits 1000*N/RATE ms after every response before sending the next request (wrk's delay()),
-# so the rate is slightly under RATE (the response time adds to the period). wrk is used rather
+# Load generator: wrk (4.1, no -R in Debian's wrk) with a Lua script that paces the sends through
+# wrk's delay() (see --pacing); a connection sends again only after its answer, so the rate is
+# slightly under RATE when answers are slow. wrk is used rather
 # than h2load because wrk reconnects after a socket error and counts each error once, whereas
 # h2load in -n mode gives up a client after a connection failure. wrk times each request from
 # when it is written, so the delay is not part of the latency. --timeout 2s.
@@ -64,7 +69,7 @@ set -uo pipefail
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
-DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=20; WORKERS=1; ONLY="nginx,haproxy,corral"
+DURATION=20; KILL_AT=7; RATE=500; CONNS=10; WARMUP=20; WORKERS=1; ONLY="nginx,haproxy,corral"; PACING=steady
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
@@ -74,10 +79,12 @@ while [ $# -gt 0 ]; do
     --warmup) WARMUP="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --workers) WORKERS="$2"; shift 2 ;;
+    --pacing) PACING="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[[ "$PACING" == steady || "$PACING" == lockstep ]] || { echo "--pacing is steady or lockstep, got '$PACING'" >&2; exit 2; }
 for v in "$DURATION" "$KILL_AT" "$RATE" "$CONNS" "$WARMUP" "$WORKERS"; do
   [[ "$v" =~ ^[0-9]+$ ]] || { echo "numeric option expected, got '$v'" >&2; exit 2; }
 done
@@ -271,8 +278,28 @@ done
 
 # ---------------------------------------------------------------- load
 DELAY_MS="$(awk -v c="$CONNS" -v r="$RATE" 'BEGIN { printf "%.3f", 1000 * c / r }')"
+PERIOD_US="$(awk -v r="$RATE" 'BEGIN { printf "%d", 1000000 / r }')"
+if [ "$PACING" = steady ]; then
+  PACING_TEXT="steady: one send slot every ${PERIOD_US} µs shared by the $CONNS connections"
+  DELAY_LUA="-- steady: the connections share one schedule of send slots, one every ${PERIOD_US} µs; a connection
+-- whose answer came back takes the next free slot (never one in the past, so a stall is not
+-- followed by a catch-up burst). wrk's timers have 1 ms resolution.
+local next_slot = 0
+function delay()
+  local now = now_us()
+  if next_slot < now then next_slot = now end
+  local wait_ms = (next_slot - now) / 1000
+  next_slot = next_slot + ${PERIOD_US}
+  return wait_ms
+end"
+else
+  PACING_TEXT="lockstep: each connection waits ${DELAY_MS} ms after each response"
+  DELAY_LUA="-- lockstep: each connection waits ${DELAY_MS} ms after a response; all start together, so the
+-- $CONNS requests arrive as one burst every ~${DELAY_MS} ms
+function delay() return ${DELAY_MS} end"
+fi
 cat > "$RUN_DIR/paced.lua" <<EOF
--- each connection waits ${DELAY_MS} ms after a response before its next request (~$RATE rps over $CONNS connections)
+-- ~$RATE rps over $CONNS connections, pacing $PACING_TEXT
 local ffi = require("ffi")
 ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } corral_ts; int clock_gettime(int, corral_ts *); ]]
 local ts = ffi.new("corral_ts")
@@ -285,7 +312,7 @@ function setup(thread) table.insert(threads, thread) end
 -- optional argument: a file that gets one line per answered request, "send_epoch_us latency_us status";
 -- the request id travels as ?i=N and comes back in the backends' X-Req header
 function init(args) if args[1] then timeline = io.open(args[1], "w"); timeline:setvbuf("full", 65536) end end
-function delay() return ${DELAY_MS} end
+${DELAY_LUA}
 function request()
   sent = sent + 1; seq = seq + 1
   started[seq] = now_us()
@@ -327,7 +354,7 @@ if [ "$WARMUP" -gt 0 ]; then
   sleep 0.5
 fi
 
-log "load: ${#READY[@]} x wrk -t1 -c$CONNS -d${DURATION}s --latency --timeout 2s (delay ${DELAY_MS} ms per connection); kill -9 backend 2 at ${KILL_AT}s"
+log "load: ${#READY[@]} x wrk -t1 -c$CONNS -d${DURATION}s --latency --timeout 2s (pacing $PACING_TEXT); kill -9 backend 2 at ${KILL_AT}s"
 declare -A WRK=()
 # CPU time (user + system, clock ticks) of a process tree: the proxy's cost over the measured run
 tree_ticks() { local p sum=0; for p in $(tree_pids "$1"); do sum=$(( sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0) )); done; echo "$sum"; }
@@ -390,7 +417,7 @@ REPORT="$RUN_DIR/report.md"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores; load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- workers per proxy: $WORKERS (nginx worker_processes, HAProxy nbthread, Corral --concurrency); Corral's slot: ${CORRAL_CMD:-./corral sidecar}${STICKY:+ STICKY=$STICKY}${RELAY_ALL:+ RELAY_ALL=$RELAY_ALL}"
-  echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, Lua delay ${DELAY_MS} ms per connection after each response; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
+  echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, pacing $PACING_TEXT; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
   echo
   echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | proxy CPU µs/request |"
   echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |"
