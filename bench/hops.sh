@@ -95,7 +95,7 @@ wait "$FAILOVER"
   echo "| proxy | requests timed | request hop | response hop | wake-up | hops preempted |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: |"
   for t in nginx haproxy corral; do
-    [ -s "$WORK/$t.data" ] || continue
+    [ -s "$WORK/$t.data" ] || { echo "| $t | not traced (no event-loop thread found, or perf failed) | | | | |"; continue; }
     perf script -i "$WORK/$t.data" -F tid,time,event,trace 2>/dev/null > "$WORK/$t.txt"
     python3 "$SCRIPT_DIR/lib/hops.py" "$t" "$WORK/$t.txt" "$WORK/$t.fds"
   done
