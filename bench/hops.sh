@@ -60,15 +60,17 @@ TID[haproxy]="$(pgrep -f -- "$run_dir/haproxy/haproxy.cfg" | head -1)"
 j="$(pgrep -f -- "$run_dir/corral/" | grep -v "^$$\$" | while read -r p; do [ -d "/proc/$p/task" ] && grep -lE "corral-worker|multiThreadIoEv" /proc/"$p"/task/*/comm 2>/dev/null | head -1; done | head -1)"
 [ -n "$j" ] && TID[corral]="$(echo "$j" | cut -d/ -f5)"
 
+PERF=()
 for t in nginx haproxy corral; do
   tid="${TID[$t]:-}"
   [ -n "$tid" ] || { echo "no $t thread found" >&2; continue; }
   perf record -q -e raw_syscalls:sys_enter -e raw_syscalls:sys_exit -e sched:sched_switch \
     -t "$tid" -o "$WORK/$t.data" -- sleep "$TRACE_SECONDS" 2>/dev/null &
+  PERF+=($!)
 done
 # The sockets, seen while tracing and right after it (a proxy may open upstream connections meanwhile).
 ss -tnpH > "$WORK/ss.txt"
-wait $(jobs -p | grep -v "^$FAILOVER\$") 2>/dev/null
+[ ${#PERF[@]} -eq 0 ] || wait "${PERF[@]}"
 ss -tnpH >> "$WORK/ss.txt"
 for t in nginx haproxy corral; do
   tid="${TID[$t]:-}"
