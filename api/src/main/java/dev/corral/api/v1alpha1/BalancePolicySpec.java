@@ -8,6 +8,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Objects;
@@ -472,30 +473,58 @@ public final class BalancePolicySpec {
     }
   }
 
-  /** Active HTTP health check of each host. */
+  /**
+   * Active HTTP health check of each host. The fields carry {@code @JsonPropertyDescription} (not
+   * Javadoc) so that the CRD schema describes them; interval fields map to Envoy's names in
+   * {@code Cluster.health_checks[0]}.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"path", "interval", "timeout", "healthyThreshold", "unhealthyThreshold"})
+  @JsonPropertyOrder({"path", "interval", "timeout", "healthyThreshold", "unhealthyThreshold", "unhealthyInterval", "unhealthyEdgeInterval", "healthyEdgeInterval", "noTrafficInterval", "noTrafficHealthyInterval", "intervalJitter"})
   public static final class HealthCheck {
-    /** Path requested. */
     @Pattern(Schema.PATH)
     @JsonProperty("path")
+    @JsonPropertyDescription("Path each check requests (absolute). Default: /.")
     private String path;
-    /** Time between checks (duration). */
     @Pattern(Schema.DURATION)
     @JsonProperty("interval")
+    @JsonPropertyDescription("Wait between checks of a healthy host once the cluster carried traffic (duration > 0, e.g. 5s). Envoy's interval; default: 5s.")
     private String interval;
-    /** Timeout of one check (duration). */
     @Pattern(Schema.DURATION)
     @JsonProperty("timeout")
+    @JsonPropertyDescription("Timeout of one check (duration > 0). Default: 1s.")
     private String timeout;
-    /** Successes before an unhealthy host is healthy again. */
     @Min(1)
     @JsonProperty("healthyThreshold")
+    @JsonPropertyDescription("Passed checks in a row before a failed host is healthy again. Default: 2.")
     private Integer healthyThreshold;
-    /** Failures before a healthy host is unhealthy. */
     @Min(1)
     @JsonProperty("unhealthyThreshold")
+    @JsonPropertyDescription("Failed checks in a row before a healthy host is marked failed (an answer other than 200 marks it at once). Default: 3.")
     private Integer unhealthyThreshold;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("unhealthyInterval")
+    @JsonPropertyDescription("Wait after a failed check of a host already marked failed, or just marked by it, to probe dead hosts more slowly (duration > 0). Envoy's unhealthy_interval; default: interval.")
+    private String unhealthyInterval;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("unhealthyEdgeInterval")
+    @JsonPropertyDescription("Wait after a failed check of a host still healthy, fewer than unhealthyThreshold failures in a row (duration > 0). Envoy's unhealthy_edge_interval; default: unhealthyInterval.")
+    private String unhealthyEdgeInterval;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("healthyEdgeInterval")
+    @JsonPropertyDescription("Wait after a passed check of a host still failed, fewer than healthyThreshold passes in a row (duration > 0). Envoy's healthy_edge_interval; default: interval.")
+    private String healthyEdgeInterval;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("noTrafficInterval")
+    @JsonPropertyDescription("Wait after a check until the cluster carries its first request, unless noTrafficHealthyInterval applies (duration > 0). Envoy's no_traffic_interval; default: 60s.")
+    private String noTrafficInterval;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("noTrafficHealthyInterval")
+    @JsonPropertyDescription("Wait after a passed check that leaves the host healthy, until the cluster carries its first request (duration > 0). Envoy's no_traffic_healthy_interval; default: noTrafficInterval.")
+    private String noTrafficHealthyInterval;
+    @Pattern(Schema.DURATION)
+    @JsonProperty("intervalJitter")
+    @JsonPropertyDescription("Random extra wait, up to this, added to every wait between checks (duration >= 0). Envoy's interval_jitter; default: 0.")
+    private String intervalJitter;
 
     public HealthCheck() {}
 
@@ -534,18 +563,60 @@ public final class BalancePolicySpec {
     /** Fluent setter for builders and tests. */
     public HealthCheck withUnhealthyThreshold(Integer unhealthyThreshold) { this.unhealthyThreshold = unhealthyThreshold; return this; }
 
+    public String getUnhealthyInterval() { return unhealthyInterval; }
+
+    public void setUnhealthyInterval(String unhealthyInterval) { this.unhealthyInterval = unhealthyInterval; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withUnhealthyInterval(String unhealthyInterval) { this.unhealthyInterval = unhealthyInterval; return this; }
+
+    public String getUnhealthyEdgeInterval() { return unhealthyEdgeInterval; }
+
+    public void setUnhealthyEdgeInterval(String unhealthyEdgeInterval) { this.unhealthyEdgeInterval = unhealthyEdgeInterval; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withUnhealthyEdgeInterval(String unhealthyEdgeInterval) { this.unhealthyEdgeInterval = unhealthyEdgeInterval; return this; }
+
+    public String getHealthyEdgeInterval() { return healthyEdgeInterval; }
+
+    public void setHealthyEdgeInterval(String healthyEdgeInterval) { this.healthyEdgeInterval = healthyEdgeInterval; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withHealthyEdgeInterval(String healthyEdgeInterval) { this.healthyEdgeInterval = healthyEdgeInterval; return this; }
+
+    public String getNoTrafficInterval() { return noTrafficInterval; }
+
+    public void setNoTrafficInterval(String noTrafficInterval) { this.noTrafficInterval = noTrafficInterval; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withNoTrafficInterval(String noTrafficInterval) { this.noTrafficInterval = noTrafficInterval; return this; }
+
+    public String getNoTrafficHealthyInterval() { return noTrafficHealthyInterval; }
+
+    public void setNoTrafficHealthyInterval(String noTrafficHealthyInterval) { this.noTrafficHealthyInterval = noTrafficHealthyInterval; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withNoTrafficHealthyInterval(String noTrafficHealthyInterval) { this.noTrafficHealthyInterval = noTrafficHealthyInterval; return this; }
+
+    public String getIntervalJitter() { return intervalJitter; }
+
+    public void setIntervalJitter(String intervalJitter) { this.intervalJitter = intervalJitter; }
+
+    /** Fluent setter for builders and tests. */
+    public HealthCheck withIntervalJitter(String intervalJitter) { this.intervalJitter = intervalJitter; return this; }
+
     @Override
     public boolean equals(Object o) {
       if (this == o) return true;
       if (!(o instanceof HealthCheck that)) return false;
-      return Objects.equals(path, that.path) && Objects.equals(interval, that.interval) && Objects.equals(timeout, that.timeout) && Objects.equals(healthyThreshold, that.healthyThreshold) && Objects.equals(unhealthyThreshold, that.unhealthyThreshold);
+      return Objects.equals(path, that.path) && Objects.equals(interval, that.interval) && Objects.equals(timeout, that.timeout) && Objects.equals(healthyThreshold, that.healthyThreshold) && Objects.equals(unhealthyThreshold, that.unhealthyThreshold) && Objects.equals(unhealthyInterval, that.unhealthyInterval) && Objects.equals(unhealthyEdgeInterval, that.unhealthyEdgeInterval) && Objects.equals(healthyEdgeInterval, that.healthyEdgeInterval) && Objects.equals(noTrafficInterval, that.noTrafficInterval) && Objects.equals(noTrafficHealthyInterval, that.noTrafficHealthyInterval) && Objects.equals(intervalJitter, that.intervalJitter);
     }
 
     @Override
-    public int hashCode() { return Objects.hash(path, interval, timeout, healthyThreshold, unhealthyThreshold); }
+    public int hashCode() { return Objects.hash(path, interval, timeout, healthyThreshold, unhealthyThreshold, unhealthyInterval, unhealthyEdgeInterval, healthyEdgeInterval, noTrafficInterval, noTrafficHealthyInterval, intervalJitter); }
 
     @Override
-    public String toString() { return "HealthCheck{" + "path=" + path + ", " + "interval=" + interval + ", " + "timeout=" + timeout + ", " + "healthyThreshold=" + healthyThreshold + ", " + "unhealthyThreshold=" + unhealthyThreshold + "}"; }
+    public String toString() { return "HealthCheck{" + "path=" + path + ", " + "interval=" + interval + ", " + "timeout=" + timeout + ", " + "healthyThreshold=" + healthyThreshold + ", " + "unhealthyThreshold=" + unhealthyThreshold + ", " + "unhealthyInterval=" + unhealthyInterval + ", " + "unhealthyEdgeInterval=" + unhealthyEdgeInterval + ", " + "healthyEdgeInterval=" + healthyEdgeInterval + ", " + "noTrafficInterval=" + noTrafficInterval + ", " + "noTrafficHealthyInterval=" + noTrafficHealthyInterval + ", " + "intervalJitter=" + intervalJitter + "}"; }
   }
 
   /** Ejection of hosts that fail. */

@@ -84,6 +84,13 @@ public final class PolicyValidator {
       c.duration("spec.healthCheck.timeout", hc.getTimeout(), true);
       c.atLeast("spec.healthCheck.healthyThreshold", hc.getHealthyThreshold(), 1);
       c.atLeast("spec.healthCheck.unhealthyThreshold", hc.getUnhealthyThreshold(), 1);
+      // Envoy (and the sidecar) refuse 0 for every interval; only the jitter may be 0.
+      c.duration("spec.healthCheck.unhealthyInterval", hc.getUnhealthyInterval(), true);
+      c.duration("spec.healthCheck.unhealthyEdgeInterval", hc.getUnhealthyEdgeInterval(), true);
+      c.duration("spec.healthCheck.healthyEdgeInterval", hc.getHealthyEdgeInterval(), true);
+      c.duration("spec.healthCheck.noTrafficInterval", hc.getNoTrafficInterval(), true);
+      c.duration("spec.healthCheck.noTrafficHealthyInterval", hc.getNoTrafficHealthyInterval(), true);
+      c.duration("spec.healthCheck.intervalJitter", hc.getIntervalJitter(), false);
     }
     BalancePolicySpec.OutlierDetection od = spec.getOutlierDetection();
     if (od != null) {

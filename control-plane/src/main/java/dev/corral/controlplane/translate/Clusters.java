@@ -26,6 +26,7 @@ import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.envoyproxy.envoy.type.v3.Percent;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -148,7 +149,7 @@ final class Clusters {
   private static HealthCheck healthCheck(BalancePolicySpec.HealthCheck hc) {
     Duration interval = orDefault(Protos.duration(hc.getInterval()), DEFAULT_HEALTH_INTERVAL);
     Duration timeout = orDefault(Protos.duration(hc.getTimeout()), DEFAULT_HEALTH_TIMEOUT);
-    return HealthCheck.newBuilder()
+    HealthCheck.Builder b = HealthCheck.newBuilder()
         .setTimeout(Protos.toProto(timeout))
         .setInterval(Protos.toProto(interval))
         .setHealthyThreshold(UInt32Value.of(hc.getHealthyThreshold() != null
@@ -156,8 +157,16 @@ final class Clusters {
         .setUnhealthyThreshold(UInt32Value.of(hc.getUnhealthyThreshold() != null
             ? hc.getUnhealthyThreshold() : DEFAULT_UNHEALTHY_THRESHOLD))
         .setHttpHealthCheck(HealthCheck.HttpHealthCheck.newBuilder()
-            .setPath(hc.getPath() != null ? hc.getPath() : DEFAULT_HEALTH_PATH))
-        .build();
+            .setPath(hc.getPath() != null ? hc.getPath() : DEFAULT_HEALTH_PATH));
+    // Optional in Envoy: left unset when the policy leaves them out, so the sidecar applies
+    // Envoy's defaults (which chain: unhealthy_edge_interval falls back to unhealthy_interval).
+    setIfPresent(hc.getUnhealthyInterval(), b::setUnhealthyInterval);
+    setIfPresent(hc.getUnhealthyEdgeInterval(), b::setUnhealthyEdgeInterval);
+    setIfPresent(hc.getHealthyEdgeInterval(), b::setHealthyEdgeInterval);
+    setIfPresent(hc.getNoTrafficInterval(), b::setNoTrafficInterval);
+    setIfPresent(hc.getNoTrafficHealthyInterval(), b::setNoTrafficHealthyInterval);
+    setIfPresent(hc.getIntervalJitter(), b::setIntervalJitter);
+    return b.build();
   }
 
   private static OutlierDetection outlierDetection(BalancePolicySpec.OutlierDetection od) {
@@ -236,5 +245,13 @@ final class Clusters {
 
   private static Duration orDefault(@Nullable Duration d, Duration fallback) {
     return d != null ? d : fallback;
+  }
+
+  /** Sets a proto duration field from a spec's duration, or leaves it unset when absent. */
+  private static void setIfPresent(@Nullable String duration, Consumer<com.google.protobuf.Duration> setter) {
+    Duration d = Protos.duration(duration);
+    if (d != null) {
+      setter.accept(Protos.toProto(d));
+    }
   }
 }

@@ -114,6 +114,29 @@ class PolicyValidatorTest {
   }
 
   @Test
+  void healthCheckIntervalsMustParseAndBePositiveButTheJitterMayBeZero() {
+    var spec = balance().withHealthCheck(new BalancePolicySpec.HealthCheck()
+        .withUnhealthyInterval("30 s")
+        .withUnhealthyEdgeInterval("0s")
+        .withHealthyEdgeInterval("1")
+        .withNoTrafficInterval("0")
+        .withNoTrafficHealthyInterval("1min")
+        .withIntervalJitter("-1s"));
+    assertThat(problems(spec)).containsExactly(
+        "spec.healthCheck.unhealthyInterval: \"30 s\": unknown unit \" s\" (expected one of ns, us, ms, s, m, h)",
+        "spec.healthCheck.unhealthyEdgeInterval: 0s (expected: a duration > 0)",
+        "spec.healthCheck.healthyEdgeInterval: \"1\": missing unit after 1 (expected one of ns, us, ms, s, m, h)",
+        "spec.healthCheck.noTrafficInterval: 0 (expected: a duration > 0)",
+        "spec.healthCheck.noTrafficHealthyInterval: \"1min\": unknown unit \"min\" (expected one of ns, us, ms, s, m, h)",
+        "spec.healthCheck.intervalJitter: \"-1s\": a sign is not allowed (expected a duration >= 0)");
+
+    var good = balance().withHealthCheck(new BalancePolicySpec.HealthCheck()
+        .withUnhealthyInterval("30s").withUnhealthyEdgeInterval("5s").withHealthyEdgeInterval("1s")
+        .withNoTrafficInterval("10s").withNoTrafficHealthyInterval("1m").withIntervalJitter("0"));
+    assertThat(problems(good)).as("a jitter of 0 means none").isEmpty();
+  }
+
+  @Test
   void cacheObjectsMustFitTheCache() {
     var spec = new CachePolicySpec().withTargetRef(images()).withMaxSize("1Mi").withMaxObjectSize("2Mi");
     assertThat(PolicyValidator.validate(spec)).containsExactly(new Violation("spec.maxObjectSize", "2Mi is larger than maxSize 1Mi"));

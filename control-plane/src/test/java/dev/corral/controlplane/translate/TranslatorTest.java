@@ -9,6 +9,7 @@ import dev.corral.controlplane.model.MeshModel;
 import dev.corral.controlplane.xds.XdsResources;
 import dev.corral.controlplane.xds.XdsType;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -120,6 +121,28 @@ class TranslatorTest {
   }
 
   @Test
+  void healthCheckIntervalsReachTheClusterAndUnsetOnesStayUnset() {
+    HealthCheck ratings = cluster(catalog, RATINGS).getHealthChecks(0);
+    assertThat(ratings.getUnhealthyInterval()).isEqualTo(duration(30, 0));
+    assertThat(ratings.getUnhealthyEdgeInterval()).isEqualTo(duration(5, 0));
+    assertThat(ratings.getHealthyEdgeInterval()).isEqualTo(duration(1, 0));
+    assertThat(ratings.getNoTrafficInterval()).isEqualTo(duration(10, 0));
+    assertThat(ratings.getNoTrafficHealthyInterval()).isEqualTo(duration(60, 0));
+    assertThat(ratings.getIntervalJitter()).isEqualTo(duration(0, 250_000_000));
+
+    // examples/mesh sets only the unhealthy intervals: the others are left to Envoy's defaults.
+    XdsResources frontend = Translator.translate(TranslatorGoldenTest.load(TranslatorGoldenTest.EXAMPLES_MESH),
+        TranslatorGoldenTest.FRONTEND);
+    HealthCheck images = cluster(frontend, "outbound|8080||images.shop.svc.cluster.local").getHealthChecks(0);
+    assertThat(images.getUnhealthyInterval()).isEqualTo(duration(30, 0));
+    assertThat(images.getUnhealthyEdgeInterval()).isEqualTo(duration(5, 0));
+    assertThat(images.hasHealthyEdgeInterval()).isFalse();
+    assertThat(images.hasNoTrafficInterval()).isFalse();
+    assertThat(images.hasNoTrafficHealthyInterval()).isFalse();
+    assertThat(images.hasIntervalJitter()).isFalse();
+  }
+
+  @Test
   void findsTheAppPortFromItsOwnEndpointWhenTheNodeDoesNotSay() {
     assertThat(catalog.clusters()).extracting(Cluster::getName).contains("inbound|8080||");
     Listener inbound = catalog.listeners().stream().filter(l -> l.getName().equals("inbound")).findFirst().orElseThrow();
@@ -179,6 +202,10 @@ class TranslatorTest {
 
   private static Cluster cluster(XdsResources r, String name) {
     return r.clusters().stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static com.google.protobuf.Duration duration(long seconds, int nanos) {
+    return com.google.protobuf.Duration.newBuilder().setSeconds(seconds).setNanos(nanos).build();
   }
 
   private static ClusterLoadAssignment endpoints(XdsResources r, String name) {
