@@ -34,7 +34,7 @@ final class Attempt implements UpstreamListener {
 
   void start(ConnectionPool pool, Duration perTryTimeout) {
     if (!perTryTimeout.isZero()) {
-      perTryTimer = pool.eventLoop().schedule(this::perTryTimeout, perTryTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      perTryTimer = pool.eventLoop().schedule(new PerTryTimeout(), perTryTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
     pool.acquire(this);
   }
@@ -78,6 +78,14 @@ final class Attempt implements UpstreamListener {
     if (perTryTimer != null) {
       perTryTimer.cancel(false);
       perTryTimer = null;
+    }
+  }
+
+  /** A class, not a method reference, for the reason {@code Exchange.RouteTimeout} gives. */
+  private final class PerTryTimeout implements Runnable {
+    @Override
+    public void run() {
+      perTryTimeout();
     }
   }
 

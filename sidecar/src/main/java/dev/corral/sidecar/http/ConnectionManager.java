@@ -86,7 +86,12 @@ public final class ConnectionManager {
   @Nullable
   HttpCache cacheFor(Route route) {
     CacheConfig config = FilterOverride.resolve(filters.cache(), route.filters().cache());
-    return config == null ? null : caches.computeIfAbsent(config, c -> new HttpCache(c, () -> clock.getAsLong()));
+    if (config == null) {
+      return null;
+    }
+    // Looked up first: the capturing lambda below would otherwise be built on every request.
+    HttpCache cache = caches.get(config);
+    return cache != null ? cache : caches.computeIfAbsent(config, c -> new HttpCache(c, () -> clock.getAsLong()));
   }
 
   /**
@@ -100,8 +105,10 @@ public final class ConnectionManager {
     }
     CacheConfig cache = FilterOverride.resolve(filters.cache(), route.filters().cache());
     long storeBytes = cache == null ? 0 : cache.maxSize();
-    return coalescers.computeIfAbsent(new RangeKey(collapse, storeBytes),
-        k -> new RangeCoalescer(k.collapse(), this, k.storeBytes()));
+    RangeKey key = new RangeKey(collapse, storeBytes);
+    RangeCoalescer coalescer = coalescers.get(key);
+    return coalescer != null ? coalescer
+        : coalescers.computeIfAbsent(key, k -> new RangeCoalescer(k.collapse(), this, k.storeBytes()));
   }
 
   private record RangeKey(CollapseSettings collapse, long storeBytes) {}
@@ -110,7 +117,11 @@ public final class ConnectionManager {
   @Nullable
   Collapser collapserFor(Route route) {
     CollapseSettings settings = FilterOverride.resolve(filters.collapse(), route.filters().collapse());
-    return settings == null ? null : collapsers.computeIfAbsent(settings, c -> new Collapser(c, this));
+    if (settings == null) {
+      return null;
+    }
+    Collapser collapser = collapsers.get(settings);
+    return collapser != null ? collapser : collapsers.computeIfAbsent(settings, c -> new Collapser(c, this));
   }
 
   Duration idleTimeout() {
