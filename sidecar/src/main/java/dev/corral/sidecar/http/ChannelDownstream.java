@@ -13,6 +13,9 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   protected ChannelHandlerContext ctx;
   /** The peer's address as text: formatted once per connection (or stream), not per request. */
   private @Nullable String clientIp;
+  /** Read from the channel once: it is captured when the connection is accepted and never changes. */
+  private @Nullable InetSocketAddress originalDestination;
+  private boolean originalDestinationRead;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
@@ -41,7 +44,11 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
 
   @Override
   public @Nullable InetSocketAddress originalDestination() {
-    return OriginalDestination.of(ctx.channel()); // an HTTP/2 stream's is its connection's
+    if (!originalDestinationRead) {
+      originalDestination = OriginalDestination.of(ctx.channel()); // an HTTP/2 stream's is its connection's
+      originalDestinationRead = true;
+    }
+    return originalDestination;
   }
 
   @Override

@@ -55,9 +55,11 @@ public final class OriginalDestination {
   /** What {@link #capture} found for {@code channel} or its parent (an HTTP/2 stream's connection). */
   public static @Nullable InetSocketAddress of(Channel channel) {
     for (Channel c = channel; c != null; c = c.parent()) {
-      InetSocketAddress destination = c.attr(KEY).get();
-      if (destination != null) {
-        return destination;
+      if (c.hasAttr(KEY)) { // attr() would add an empty attribute to every channel asked
+        InetSocketAddress destination = c.attr(KEY).get();
+        if (destination != null) {
+          return destination;
+        }
       }
     }
     return null;
