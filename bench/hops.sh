@@ -6,6 +6,7 @@
 # Usage: bench/hops.sh [--seconds N] [bench/failover.sh options]
 #   --seconds N   how long the threads are traced (default: 3)
 #   Other options go to bench/failover.sh (run with --duration 25 --kill-at 5 unless given).
+#   Environment: HOPS_KEEP=1 keeps the perf data, perf scripts and socket maps (the path is printed).
 #
 # While the measured load runs (10 s in, after the kill), perf records the syscalls and context
 # switches of each proxy's event-loop thread (nginx's worker, HAProxy's thread, Corral's first

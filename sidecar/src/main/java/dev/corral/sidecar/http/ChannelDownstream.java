@@ -13,13 +13,16 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
   protected ChannelHandlerContext ctx;
   /** The peer's address as text: formatted once per connection (or stream), not per request. */
   private @Nullable String clientIp;
-  /** Read from the channel once: it is captured when the connection is accepted and never changes. */
+  /**
+   * Read once per connection (or stream): it is captured when the connection is accepted, before
+   * any downstream handler is added, and never changes. An HTTP/2 stream's is its connection's.
+   */
   private @Nullable InetSocketAddress originalDestination;
-  private boolean originalDestinationRead;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.originalDestination = OriginalDestination.of(ctx.channel());
   }
 
   @Override
@@ -44,10 +47,6 @@ abstract class ChannelDownstream extends ChannelInboundHandlerAdapter implements
 
   @Override
   public @Nullable InetSocketAddress originalDestination() {
-    if (!originalDestinationRead) {
-      originalDestination = OriginalDestination.of(ctx.channel()); // an HTTP/2 stream's is its connection's
-      originalDestinationRead = true;
-    }
     return originalDestination;
   }
 

@@ -767,7 +767,6 @@ final class Exchange {
 
   // ---- endings ----
 
-  /** The route timeout ran out (our own timer, or the shared fetch's for its subscribers). */
   /**
    * A class rather than {@code this::routeTimeout}: perf on bench/failover.sh's request path
    * found that method reference built through the JDK's method-handle path, down to the native
@@ -781,6 +780,7 @@ final class Exchange {
     }
   }
 
+  /** The route timeout ran out (our own timer, or the shared fetch's for its subscribers). */
   void routeTimeout() {
     if (finished) {
       return;
