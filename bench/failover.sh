@@ -62,7 +62,10 @@
 # Where the tail is: each request carries ?i=N, the backends echo it as X-Req, and the Lua script
 # writes "send_epoch_us latency_us status" per answered request to <proxy>-timeline.txt; the report
 # adds the p99 without the second after the kill, per-second latency (timeline-<proxy>.md), CPU per
-# request per proxy (/proc), and for Corral a GC/safepoint log and per-thread CPU.
+# request per proxy (/proc), and for Corral a GC/safepoint log and per-thread CPU. "p99 sent alone"
+# is the p99 over the requests no other proxy's request was sent within 150 µs of
+# (bench/lib/tail.py): each wrk's send slots drift against the others' (1 ms timers), so how often
+# a proxy's requests meet the other two loads on the two cores changes from run to run.
 # After the run, Corral's /clusters and /stats/prometheus are saved next to the raw outputs.
 # Everything lives in bench/results/failover-<timestamp>/; every process is killed on exit.
 set -uo pipefail
@@ -419,8 +422,9 @@ REPORT="$RUN_DIR/report.md"
   echo "- workers per proxy: $WORKERS (nginx worker_processes, HAProxy nbthread, Corral --concurrency); Corral's slot: ${CORRAL_CMD:-./corral sidecar}${STICKY:+ STICKY=$STICKY}${RELAY_ALL:+ RELAY_ALL=$RELAY_ALL}"
   echo "- load: wrk -t1 -c$CONNS -d${DURATION}s --timeout 2s, pacing $PACING_TEXT; all proxies loaded at once; backend 2 (master + worker) killed with SIGKILL at ${KILL_AT} s"
   echo
-  echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | proxy CPU µs/request |"
-  echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: |"
+  echo "| proxy | requests | achieved RPS | errors (non-2xx + socket) | non-2xx | socket errors (connect/read/write/timeout) | unanswered at end | p50 ms | p99 ms | max ms | non-2xx by second | p99 without the kill second | slowest 1 % in the kill second | 5 slowest (s:ms) | p99 sent alone ms (requests) | proxy CPU µs/request |"
+  echo "| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |"
+  ALONE="$(python3 "$REPO_ROOT/bench/lib/tail.py" --alone "$RUN_DIR" 2>/dev/null)"
   for t in "${TARGETS[@]}"; do
     f="$RUN_DIR/$t-wrk.txt"
     if [ ! -s "$f" ]; then echo "| $t | failed to start | | | | | | | | | |"; continue; fi
@@ -434,7 +438,7 @@ REPORT="$RUN_DIR/report.md"
     bys="$(awk '/^non2xx/ {split($3,a,"="); n[a[2]]++} END {for (s in n) printf "%ss:%d ", s, n[s]}' "$RUN_DIR/$t-wrk.err" 2>/dev/null)"
     hung="$(awk '/^unanswered at end:/ {print $4}' "$f")"; hung="${hung:-0}"
     IFS='|' read -r tp99 thit tslow <<< "$(timeline_summary "$t")"
-    echo "| $t | $reqs | $rps | $(( non2 + sockn )) | $non2 | $sock | $hung | $p50 | $p99 | $mx | ${bys:--} | $tp99 | $thit | $tslow | $(awk -v c="${CPU_MS[$t]:-0}" -v n="$reqs" 'BEGIN { printf "%.0f", n ? c * 1000 / n : 0 }') |"
+    echo "| $t | $reqs | $rps | $(( non2 + sockn )) | $non2 | $sock | $hung | $p50 | $p99 | $mx | ${bys:--} | $tp99 | $thit | $tslow | $(awk -v t="$t" '$1 == t { printf "%.2f (%d)", $2 / 1000, $3 }' <<< "$ALONE") | $(awk -v c="${CPU_MS[$t]:-0}" -v n="$reqs" 'BEGIN { printf "%.0f", n ? c * 1000 / n : 0 }') |"
   done
   echo
   if [ -s "$RUN_DIR/corral-stats.prom" ]; then
