@@ -1,6 +1,7 @@
 package dev.corral.sidecar.http;
 
 import dev.corral.sidecar.wire.WireHead;
+import dev.corral.sidecar.wire.WireHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -9,6 +10,7 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -33,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * for many connections (collapsed followers, {@link SharedFetch}), which the encoder passes on as
  * it is and counts as that request's response. {@code HttpServerCodec} is final and pairs
  * responses through a private queue that only its own encoding of a head advances, so bytes
- * written past it would pair every later response with the wrong request.
+ * written past it would pair every later response with the wrong request. The fast lane
+ * (docs/sidecar.md, "HTTP/1.1 fast lane"): bodiless requests in the strict subset {@link WireHead}
+ * accepts are emitted with their headers as received, and {@link WireHeaders} go out as those bytes.
  */
 final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder>
     implements HttpServerUpgradeHandler.SourceCodec {
@@ -162,6 +166,15 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
         inResponse = false;
       }
       super.write(ctx, msg, promise);
+    }
+
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof WireHeaders wire) {
+        wire.encodeTo(buf); // the upstream's lines as received, then what the proxy added
+      } else {
+        super.encodeHeaders(headers, buf);
+      }
     }
 
     @Override

@@ -88,7 +88,7 @@ final class Http1ClientCodec extends CombinedChannelDuplexHandler<HttpResponseDe
         }
         return;
       }
-      if (nettyIdle && false && fastLane(buffer, out)) {
+      if (nettyIdle && fastLane(buffer, out)) {
         return;
       }
       nettyIdle = false;

@@ -2,15 +2,22 @@ package dev.corral.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.sidecar.wire.WireHead;
 import dev.corral.sidecar.wire.WireHeaders;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +84,31 @@ class Http1ServerCodecFastLaneTest {
 
     assertThat(messages).extracting(Http1ServerCodecFastLaneTest::lane).containsExactly("wire", "last", "netty", "last");
     assertThat(describeAll(messages)).isEqualTo(nettyDecodes(empty + old));
+  }
+
+  @Test
+  void aResponseWithHeadersReceivedAsBytesIsWrittenAsThoseBytesAfterTheRules() {
+    EmbeddedChannel channel = new EmbeddedChannel(new Http1ServerCodec(config()));
+    write(channel, GET_A).forEach(ReferenceCountUtil::release);
+    WireHead head = WireHead.response(Unpooled.copiedBuffer(
+        "HTTP/1.1 200 Fine\r\nContent-Length: 2\r\nConnection:  keep-alive\r\nX-A:\t1 \r\n\r\n",
+        StandardCharsets.US_ASCII), 4096, 8192, false);
+    assertThat(head).isNotNull();
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.valueOf(head.status(), head.reason()), head.headers());
+    HeaderRules.toDownstream(response.headers(), false);
+    response.headers().add("set-cookie", "s=1");
+
+    channel.writeOutbound(response, new DefaultLastHttpContent(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII)));
+
+    StringBuilder text = new StringBuilder();
+    ByteBuf out;
+    while ((out = channel.readOutbound()) != null) {
+      text.append(out.toString(StandardCharsets.US_ASCII));
+      out.release();
+    }
+    assertThat(text.toString())
+        .isEqualTo("HTTP/1.1 200 Fine\r\nContent-Length: 2\r\nX-A:\t1 \r\nset-cookie: s=1\r\n\r\nok");
   }
 
   /** Every stream, cut at every byte, decodes to what Netty's decoder alone makes of it. */

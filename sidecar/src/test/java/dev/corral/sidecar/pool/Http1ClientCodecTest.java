@@ -47,6 +47,19 @@ class Http1ClientCodecTest {
     assertThat(written(channel)).isEqualTo("GET /a HTTP/1.1\r\nHost:  svc \r\nx-forwarded-for: 10.0.0.1\r\n\r\n");
   }
 
+  @Test
+  void aSmallWholeResponseIsEmittedWithItsHeadersAsReceived() {
+    EmbeddedChannel channel = new EmbeddedChannel(new Http1ClientCodec());
+    send(channel, HttpMethod.GET);
+
+    List<Object> messages = receive(channel, OK + OK);
+
+    assertThat(messages).hasSize(4);
+    assertThat(((HttpResponse) messages.get(0)).headers()).isInstanceOf(WireHeaders.class);
+    assertThat(((HttpResponse) messages.get(2)).headers()).isInstanceOf(WireHeaders.class);
+    messages.forEach(ReferenceCountUtil::release);
+  }
+
   static Stream<Arguments> exchanges() {
     String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
     String big = "HTTP/1.1 200 OK\r\nContent-Length: 9000\r\n\r\n" + "b".repeat(9000);
