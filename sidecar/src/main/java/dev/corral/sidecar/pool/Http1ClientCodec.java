@@ -70,6 +70,8 @@ final class Http1ClientCodec extends CombinedChannelDuplexHandler<HttpResponseDe
   private final class Decoder extends HttpResponseDecoder {
     /** Netty's decoder is between messages: never used, or its last output ended a message. */
     private boolean nettyIdle = true;
+    /** A 101 went by: what follows may be another protocol's bytes, Netty's decoder decides. */
+    private boolean switched;
 
     Decoder() {
       super(new HttpDecoderConfig()
@@ -88,12 +90,17 @@ final class Http1ClientCodec extends CombinedChannelDuplexHandler<HttpResponseDe
         }
         return;
       }
-      if (nettyIdle && fastLane(buffer, out)) {
+      if (nettyIdle && !switched && fastLane(buffer, out)) {
         return;
       }
       nettyIdle = false;
       int before = out.size();
       super.decode(ctx, buffer, out);
+      for (int i = before; i < out.size(); i++) {
+        if (out.get(i) instanceof HttpResponse response && response.status().code() == 101) {
+          switched = true;
+        }
+      }
       if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent last
           && last.decoderResult().isSuccess()) {
         nettyIdle = true;

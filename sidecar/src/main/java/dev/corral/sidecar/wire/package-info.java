@@ -5,7 +5,7 @@
  * much is forwarded without a String per header. Whatever the parser does not accept it declines,
  * and the caller hands those bytes to Netty's codec, which decodes (or refuses) them as before:
  * correctness never depends on this package. Shared by the downstream codec (http) and the
- * upstream one (pool). See docs/http1-data-path.md.
+ * upstream one (pool). See docs/sidecar.md, "HTTP/1.1 fast lane".
  */
 @NullMarked
 package dev.corral.sidecar.wire;

@@ -78,7 +78,10 @@ class Http1ClientCodecTest {
             "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello" + OK),
         Arguments.of(List.of(HttpMethod.GET, HttpMethod.GET), "HTTP/1.1 200 OK\r\nX-A : 1\r\nContent-Length: 5\r\n\r\nhello" + OK),
         Arguments.of(List.of(HttpMethod.GET, HttpMethod.GET), "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello" + OK),
-        Arguments.of(List.of(HttpMethod.GET), "HTTP/1.1 200 OK\r\n\r\nuntil the close"));
+        Arguments.of(List.of(HttpMethod.GET), "HTTP/1.1 200 OK\r\n\r\nuntil the close"),
+        // After a 101 the bytes are the new protocol's, even when they look like a response.
+        Arguments.of(List.of(HttpMethod.GET, HttpMethod.GET),
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n" + OK));
   }
 
   /** Every exchange, the responses cut at every byte, decodes to what HttpClientCodec makes of it. */
