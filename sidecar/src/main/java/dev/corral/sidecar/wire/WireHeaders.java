@@ -298,20 +298,40 @@ public final class WireHeaders extends HttpHeaders {
     if (full != null) {
       return full.valueCharSequenceIterator(name);
     }
-    int line = first(name);
-    if (line < 0) {
-      return overlay == null ? Collections.emptyIterator() : overlay.valueCharSequenceIterator(name);
-    }
-    List<CharSequence> values = new ArrayList<>(2);
-    if (overlay != null) {
-      overlay.valueCharSequenceIterator(name).forEachRemaining(values::add);
-    }
-    for (int i = count - 1; i >= line; i--) {
+    Iterator<? extends CharSequence> added =
+        overlay == null ? Collections.emptyIterator() : overlay.valueCharSequenceIterator(name);
+    int line = previous(name, count - 1);
+    return line < 0 ? added : new Iterator<CharSequence>() {
+      private int next = line;
+
+      @Override
+      public boolean hasNext() {
+        return added.hasNext() || next >= 0;
+      }
+
+      @Override
+      public CharSequence next() {
+        if (added.hasNext()) {
+          return added.next();
+        }
+        if (next < 0) {
+          throw new NoSuchElementException();
+        }
+        CharSequence value = value(next);
+        next = previous(name, next - 1);
+        return value;
+      }
+    };
+  }
+
+  /** The last kept line named {@code name} at or before {@code from}, or -1. */
+  private int previous(CharSequence name, int from) {
+    for (int i = from; i >= 0; i--) {
       if (live(i) && nameIs(i, name)) {
-        values.add(value(i));
+        return i;
       }
     }
-    return Collections.unmodifiableList(values).iterator();
+    return -1;
   }
 
   @Override
@@ -353,7 +373,51 @@ public final class WireHeaders extends HttpHeaders {
     if (full != null) {
       return full.containsValue(name, value, ignoreCase);
     }
-    return super.containsValue(name, value, ignoreCase); // comma-split over our values, as Netty's
+    for (int i = 0; i < count; i++) {
+      if (live(i) && nameIs(i, name) && listContains(i, value, ignoreCase)) {
+        return true;
+      }
+    }
+    return overlay != null && overlay.containsValue(name, value, ignoreCase);
+  }
+
+  /**
+   * Whether one element of the line's comma-separated value, trimmed, equals {@code expected}: what
+   * {@link HttpHeaders#containsValue} does, in place. As there, nothing after a final comma counts.
+   */
+  private boolean listContains(int line, CharSequence expected, boolean ignoreCase) {
+    int start = lines[line * STRIDE + 2];
+    int end = lines[line * STRIDE + 3];
+    int from = start;
+    for (int i = start; i < end; i++) {
+      if (bytes[i] == ',') {
+        if (trimmedEquals(from, i, expected, ignoreCase)) {
+          return true;
+        }
+        from = i + 1;
+      }
+    }
+    return (from == start || from < end) && trimmedEquals(from, end, expected, ignoreCase);
+  }
+
+  private boolean trimmedEquals(int from, int to, CharSequence expected, boolean ignoreCase) {
+    while (from < to && (bytes[from] & 0xFF) <= ' ') {
+      from++;
+    }
+    while (to > from && (bytes[to - 1] & 0xFF) <= ' ') {
+      to--;
+    }
+    if (to - from != expected.length()) {
+      return false;
+    }
+    for (int i = 0; i < to - from; i++) {
+      char c = expected.charAt(i);
+      byte b = bytes[from + i];
+      if (c > 0x7F || !(b == c || ignoreCase && toLower(b) == toLower((byte) c))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -43,12 +43,15 @@ class WireHeadersTest {
       + "X-Num: 42\r\n"
       + "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
       + "X-Empty: \r\n"
+      + "X-List: a,,B ,\r\n"
+      + "X-List: , c\r\n"
+      + "X-Tail: a ,\r\n"
       + "\r\n";
   private static final List<CharSequence> NAMES = List.of("host", "HOST", AsciiString.of("connection"),
       "x-hop", "keep-alive", "accept", AsciiString.of("Accept"), "x-forwarded-for", "te", "x-num", "date",
-      "x-empty", "x-request-id", "absent", "x-forwarded-proto", "transfer-encoding", "hos");
+      "x-empty", "x-list", "x-tail", "x-request-id", "absent", "x-forwarded-proto", "transfer-encoding", "hos");
   private static final List<String> VALUES = List.of("1", "*/*", "application/json", "text/html", "keep-alive",
-      "42", "", "trailers", "TRAILERS");
+      "42", "", "trailers", "TRAILERS", "a", "b", "c", " c");
 
   @Test
   void headerRulesLeaveTheSameHeaders() {
@@ -128,6 +131,20 @@ class WireHeadersTest {
   }
 
   @Test
+  void listElementsAreMatchedAsNettyMatchesThem() {
+    String head = "GET / HTTP/1.1\r\nX-Tail: a ,\r\nX-Mid: b,,c\r\nX-Lead: ,d\r\n\r\n";
+    HttpHeaders netty = nettyHeaders(head);
+    WireHeaders wire = wireHeaders(head);
+    for (String name : List.of("x-tail", "x-mid", "x-lead")) {
+      for (String value : List.of("", "a", "A", "b", "c", "d", "a ,")) {
+        assertThat(wire.containsValue(name, value, true)).as("%s '%s'", name, value)
+            .isEqualTo(netty.containsValue(name, value, true));
+      }
+    }
+    assertThat(wire.containsValue("x-tail", "", false)).isFalse();
+  }
+
+  @Test
   void keptLinesAreWrittenAsReceivedAndAdditionsAfterThem() {
     String head = "GET / HTTP/1.1\r\nHost:  svc \r\nX-Drop: 1\r\nAccept:\t*/*\r\n\r\n";
     WireHeaders wire = wireHeaders(head);
@@ -196,6 +213,14 @@ class WireHeadersTest {
           .isEqualTo(outcome(() -> netty.getTimeMillis(name)));
       assertThat(strings(wire.valueCharSequenceIterator(name))).isEqualTo(strings(netty.valueCharSequenceIterator(name)));
       assertThat(strings(wire.valueStringIterator(name))).isEqualTo(strings(netty.valueStringIterator(name)));
+      for (String value : VALUES) {
+        for (boolean ignoreCase : new boolean[] {false, true}) {
+          assertThat(wire.containsValue(name, value, ignoreCase)).as("containsValue %s '%s' %s", name, value, ignoreCase)
+              .isEqualTo(netty.containsValue(name, value, ignoreCase));
+          assertThat(wire.contains(name, value, ignoreCase)).as("contains %s '%s' %s", name, value, ignoreCase)
+              .isEqualTo(netty.contains(name, value, ignoreCase));
+        }
+      }
     }
     if (wire instanceof WireHeaders w) {
       assertThat(encoded(w)).isEqualTo(encodedLikeNetty(netty));
