@@ -30,6 +30,11 @@ public final class WireHeaders extends HttpHeaders {
   private final int[] lines;
   private final int count;
   private final boolean validate;
+  /**
+   * Bit {@code n % 64} set when a line's name is {@code n} bytes long: most names a proxy looks up
+   * or removes are absent, and most of those are answered by this bit alone.
+   */
+  private final long nameLengths;
   /** Lines removed; null while none is. */
   private boolean @Nullable [] dropped;
   private int kept;
@@ -43,6 +48,16 @@ public final class WireHeaders extends HttpHeaders {
     this.count = count;
     this.kept = count;
     this.validate = validate;
+    long lengths = 0;
+    for (int i = 0; i < count; i++) {
+      lengths |= 1L << (lines[i * STRIDE + 1] - lines[i * STRIDE]);
+    }
+    this.nameLengths = lengths;
+  }
+
+  /** False when no line can have that name (none has its length). */
+  private boolean mayHave(CharSequence name) {
+    return (nameLengths & (1L << name.length())) != 0;
   }
 
   // ---- the lines
@@ -109,6 +124,9 @@ public final class WireHeaders extends HttpHeaders {
   }
 
   private int first(CharSequence name) {
+    if (!mayHave(name)) {
+      return -1;
+    }
     for (int i = 0; i < count; i++) {
       if (live(i) && nameIs(i, name)) {
         return i;
@@ -118,7 +136,7 @@ public final class WireHeaders extends HttpHeaders {
   }
 
   private void drop(CharSequence name) {
-    if (kept == 0) {
+    if (kept == 0 || !mayHave(name)) {
       return;
     }
     for (int i = 0; i < count; i++) {
@@ -326,6 +344,9 @@ public final class WireHeaders extends HttpHeaders {
 
   /** The last kept line named {@code name} at or before {@code from}, or -1. */
   private int previous(CharSequence name, int from) {
+    if (!mayHave(name)) {
+      return -1;
+    }
     for (int i = from; i >= 0; i--) {
       if (live(i) && nameIs(i, name)) {
         return i;
