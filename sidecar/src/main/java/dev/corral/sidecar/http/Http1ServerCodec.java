@@ -1,12 +1,16 @@
 package dev.corral.sidecar.http;
 
+import dev.corral.sidecar.wire.WireHead;
+import dev.corral.sidecar.wire.WireHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
@@ -14,6 +18,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
@@ -30,7 +35,9 @@ import org.jspecify.annotations.Nullable;
  * for many connections (collapsed followers, {@link SharedFetch}), which the encoder passes on as
  * it is and counts as that request's response. {@code HttpServerCodec} is final and pairs
  * responses through a private queue that only its own encoding of a head advances, so bytes
- * written past it would pair every later response with the wrong request.
+ * written past it would pair every later response with the wrong request. The fast lane
+ * (docs/sidecar.md, "HTTP/1.1 fast lane"): bodiless requests in the strict subset {@link WireHead}
+ * accepts are emitted with their headers as received, and {@link WireHeaders} go out as those bytes.
  */
 final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder>
     implements HttpServerUpgradeHandler.SourceCodec {
@@ -61,11 +68,22 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
     return true;
   }
 
+  /**
+   * Netty's request decoder behind a fast lane: between messages, a bodiless HTTP/1.1 request whose
+   * head {@link WireHead} accepts is emitted as Netty would emit it (the request, then an empty last
+   * content) with its headers kept as received; anything else is Netty's to decode, as before.
+   */
   private final class Decoder extends HttpRequestDecoder {
+    private final int maxInitialLine;
+    private final int maxHeaderSize;
     private boolean discard;
+    /** Netty's decoder is between messages: never used, or its last output ended a message. */
+    private boolean nettyIdle = true;
 
     Decoder(HttpDecoderConfig config) {
       super(config);
+      maxInitialLine = config.getMaxInitialLineLength();
+      maxHeaderSize = config.getMaxHeaderSize();
     }
 
     @Override
@@ -74,8 +92,16 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
         buffer.skipBytes(buffer.readableBytes());
         return;
       }
+      if (nettyIdle && fastLane(buffer, out)) {
+        return; // one request per call, as Netty: ByteToMessageDecoder fires it and calls again
+      }
+      nettyIdle = false;
       int before = out.size();
       super.decode(ctx, buffer, out);
+      if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent last
+          && last.decoderResult().isSuccess()) {
+        nettyIdle = true;
+      }
       for (int i = before; i < out.size(); i++) {
         if (out.get(i) instanceof HttpRequest request && !queue(request.method())) {
           closeAfterResponse = true;
@@ -84,10 +110,32 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
             ReferenceCountUtil.release(out.get(j));
           }
           out.subList(i, out.size()).clear();
-          throw new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
+          throw pipelineTooDeep();
         }
       }
     }
+
+    private boolean fastLane(ByteBuf buffer, List<Object> out) {
+      @SuppressWarnings("deprecation") // the flag Netty's decoder was configured with, for added headers
+      WireHead head = WireHead.request(buffer, maxInitialLine, maxHeaderSize, validateHeaders);
+      if (head == null || head.unusualFraming() || head.contentLength() > 0) {
+        return false;
+      }
+      HttpMethod method = HttpMethod.valueOf(head.method());
+      buffer.skipBytes(head.length());
+      if (!queue(method)) {
+        closeAfterResponse = true;
+        discard = true;
+        throw pipelineTooDeep();
+      }
+      out.add(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, head.target(), head.headers()));
+      out.add(LastHttpContent.EMPTY_LAST_CONTENT);
+      return true;
+    }
+  }
+
+  private static IllegalStateException pipelineTooDeep() {
+    return new IllegalStateException("maxPipelineDepth exceeded: " + MAX_PIPELINE_DEPTH);
   }
 
   private final class Encoder extends HttpResponseEncoder {
@@ -118,6 +166,15 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
         inResponse = false;
       }
       super.write(ctx, msg, promise);
+    }
+
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      if (headers instanceof WireHeaders wire) {
+        wire.encodeTo(buf); // the upstream's lines as received, then what the proxy added
+      } else {
+        super.encodeHeaders(headers, buf);
+      }
     }
 
     @Override

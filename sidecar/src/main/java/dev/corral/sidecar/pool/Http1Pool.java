@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +45,7 @@ final class Http1Pool implements ConnectionPool {
           @Override
           protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
-            p.addLast("codec", new HttpClientCodec(4096, 64 * 1024, 8192, false, false));
+            p.addLast("codec", new Http1ClientCodec());
             p.addLast("connection", new Http1Connection(Http1Pool.this));
           }
         });
