@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.sidecar.wire.WireHead;
 import dev.corral.sidecar.wire.WireHeaders;
-import io.netty.buffer.ByteBuf;
+import dev.corral.sidecar.testing.Outbound;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -101,13 +101,7 @@ class Http1ServerCodecFastLaneTest {
 
     channel.writeOutbound(response, new DefaultLastHttpContent(Unpooled.copiedBuffer("ok", StandardCharsets.US_ASCII)));
 
-    StringBuilder text = new StringBuilder();
-    ByteBuf out;
-    while ((out = channel.readOutbound()) != null) {
-      text.append(out.toString(StandardCharsets.US_ASCII));
-      out.release();
-    }
-    assertThat(text.toString())
+    assertThat(Outbound.ascii(channel))
         .isEqualTo("HTTP/1.1 200 Fine\r\nContent-Length: 2\r\nX-A:\t1 \r\nset-cookie: s=1\r\n\r\nok");
   }
 

@@ -3,7 +3,7 @@ package dev.corral.sidecar.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
+import dev.corral.sidecar.testing.Outbound;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -44,7 +44,7 @@ class Http1ServerCodecTest {
         new DefaultHttpContent(Unpooled.copiedBuffer("hi", StandardCharsets.US_ASCII)),
         LastHttpContent.EMPTY_LAST_CONTENT);
 
-    assertThat(written()).isEqualTo(ENCODED
+    assertThat(Outbound.ascii(channel)).isEqualTo(ENCODED
         + "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n"
         + "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n");
   }
@@ -75,7 +75,7 @@ class Http1ServerCodecTest {
 
     channel.writeOutbound(encoded(ENCODED));
 
-    assertThat(written()).isEqualTo(ENCODED);
+    assertThat(Outbound.ascii(channel)).isEqualTo(ENCODED);
     assertThat(channel.isOpen()).isFalse();
   }
 
@@ -135,13 +135,4 @@ class Http1ServerCodecTest {
     return head;
   }
 
-  private String written() {
-    StringBuilder text = new StringBuilder();
-    ByteBuf out;
-    while ((out = channel.readOutbound()) != null) {
-      text.append(out.toString(StandardCharsets.US_ASCII));
-      out.release();
-    }
-    return text.toString();
-  }
 }

@@ -2,6 +2,7 @@ package dev.corral.sidecar.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.sidecar.testing.Outbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -53,17 +54,12 @@ class SharedBatchTest {
     EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
     encoder.writeOutbound(own);
     batch.partsCopy().forEach(encoder::writeOutbound);
-    StringBuilder expected = new StringBuilder();
-    ByteBuf out;
-    while ((out = encoder.readOutbound()) != null) {
-      expected.append(out.toString(StandardCharsets.US_ASCII));
-      out.release();
-    }
 
-    assertThat(expected.toString()).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello")
+    String expected = Outbound.ascii(encoder);
+    assertThat(expected).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello")
         .contains("x-corral-collapsed: follower\r\n", "cache-status: corral; fwd=uri-miss\r\n");
-    assertThat(shared.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
-    assertThat(again.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    assertThat(shared.toString(StandardCharsets.US_ASCII)).isEqualTo(expected);
+    assertThat(again.toString(StandardCharsets.US_ASCII)).isEqualTo(expected);
     shared.release();
     again.release();
     batch.releaseEncoded();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.sidecar.wire.WireHead;
 import dev.corral.sidecar.wire.WireHeaders;
+import dev.corral.sidecar.testing.Outbound;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -44,7 +45,7 @@ class Http1ClientCodecTest {
     channel.writeOutbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a", headers),
         LastHttpContent.EMPTY_LAST_CONTENT);
 
-    assertThat(written(channel)).isEqualTo("GET /a HTTP/1.1\r\nHost:  svc \r\nx-forwarded-for: 10.0.0.1\r\n\r\n");
+    assertThat(Outbound.ascii(channel)).isEqualTo("GET /a HTTP/1.1\r\nHost:  svc \r\nx-forwarded-for: 10.0.0.1\r\n\r\n");
   }
 
   @Test
@@ -114,7 +115,7 @@ class Http1ClientCodecTest {
 
   private static void send(EmbeddedChannel channel, HttpMethod method) {
     channel.writeOutbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, "/"), LastHttpContent.EMPTY_LAST_CONTENT);
-    written(channel);
+    Outbound.ascii(channel);
   }
 
   private static List<Object> receive(EmbeddedChannel channel, String text) {
@@ -159,15 +160,6 @@ class Http1ClientCodecTest {
     return out;
   }
 
-  private static String written(EmbeddedChannel channel) {
-    StringBuilder text = new StringBuilder();
-    ByteBuf out;
-    while ((out = channel.readOutbound()) != null) {
-      text.append(out.toString(StandardCharsets.US_ASCII));
-      out.release();
-    }
-    return text.toString();
-  }
 
   private static ByteBuf ascii(String s) {
     return Unpooled.copiedBuffer(s, StandardCharsets.US_ASCII);
