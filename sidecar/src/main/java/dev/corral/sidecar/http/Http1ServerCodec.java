@@ -98,10 +98,7 @@ final class Http1ServerCodec extends CombinedChannelDuplexHandler<HttpRequestDec
       nettyIdle = false;
       int before = out.size();
       super.decode(ctx, buffer, out);
-      if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent last
-          && last.decoderResult().isSuccess()) {
-        nettyIdle = true;
-      }
+      nettyIdle = WireHead.endsMessage(out, before);
       for (int i = before; i < out.size(); i++) {
         if (out.get(i) instanceof HttpRequest request && !queue(request.method())) {
           closeAfterResponse = true;

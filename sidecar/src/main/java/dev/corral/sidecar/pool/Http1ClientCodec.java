@@ -101,10 +101,7 @@ final class Http1ClientCodec extends CombinedChannelDuplexHandler<HttpResponseDe
           switched = true;
         }
       }
-      if (out.size() > before && out.get(out.size() - 1) instanceof LastHttpContent last
-          && last.decoderResult().isSuccess()) {
-        nettyIdle = true;
-      }
+      nettyIdle = WireHead.endsMessage(out, before);
     }
 
     private boolean fastLane(ByteBuf buffer, List<Object> out) {

@@ -1,7 +1,9 @@
 package dev.corral.sidecar.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.Arrays;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +67,15 @@ public final class WireHead {
   /** The response head at the start of {@code in}, or null (declined or incomplete); as {@link #request}. */
   public static @Nullable WireHead response(ByteBuf in, int maxInitialLine, int maxHeaderSize, boolean validate) {
     return parse(in, false, maxInitialLine, maxHeaderSize, validate);
+  }
+
+  /**
+   * Whether Netty's decoder is between messages again after adding {@code decoded[from..]}: its
+   * output ended with a whole message's last content. Only then may the fast lane take the next head.
+   */
+  public static boolean endsMessage(List<Object> decoded, int from) {
+    return decoded.size() > from && decoded.get(decoded.size() - 1) instanceof LastHttpContent last
+        && last.decoderResult().isSuccess();
   }
 
   /** Bytes of the head, start line to the empty line included. */
